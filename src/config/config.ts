@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+
+/**
+ * Sirius configuration. This module is the only reader of process.env: every
+ * setting is a SIRIUS_* variable (or a standard AWS_* one for S3), and the CLI
+ * may override any of them with a flag of the same name (--pg-port=5433 for
+ * SIRIUS_PG_PORT).
+ */
+export interface Config {
+  dataDir: string;
+  pgHost: string;
+  pgPort: number;
+  httpHost: string;
+  httpPort: number;
+  logLevel: string;
+  /** Password for every user (SCRAM-SHA-256). Empty: trust on loopback. */
+  password: string;
+  /** A file of `user:password` or `user:SCRAM-SHA-256$…` lines, optionally `:admin`. */
+  usersFile: string;
+  /** Which password method to demand when a password is configured: scram-sha-256, md5 or password. */
+  authMethod: 'scram-sha-256' | 'md5' | 'password';
+  tlsCert: string;
+  tlsKey: string;
+  maxConnections: number;
+  /** DuckDB memory limit for the whole server, e.g. '4GB'. Empty: DuckDB's default (80% of RAM). */
+  memoryLimit: string;
+  /** DuckDB worker threads. 0: DuckDB's default (one per core). */
+  threads: number;
+  /** Server time zone reported in ParameterStatus and used for timestamptz text. */
+  timeZone: string;
+  /** Object store: empty for local disk under dataDir/objects, or s3://bucket/prefix. */
+  objectStore: string;
+  s3Endpoint: string;
+  s3ForcePathStyle: boolean;
+  s3Region: string;
+  /** Catalog: empty for the embedded catalog under dataDir, or postgres://… */
+  catalogUrl: string;
+  /** Largest accepted HTTP body for ingestion, in bytes. */
+  maxBlockBytes: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULTS: Config = {
+  dataDir: './data',
+  pgHost: '127.0.0.1',
+  pgPort: 5433,
+  httpHost: '127.0.0.1',
+  httpPort: 9000,
+  logLevel: 'info',
+  password: '',
+  usersFile: '',
+  authMethod: 'scram-sha-256',
+  tlsCert: '',
+  tlsKey: '',
+  maxConnections: 100,
+  memoryLimit: '',
+  threads: 0,
+  timeZone: 'UTC',
+  objectStore: '',
+  s3Endpoint: '',
+  s3ForcePathStyle: false,
+  s3Region: 'us-east-1',
+  catalogUrl: '',
+  maxBlockBytes: 64 * 1024 * 1024,
+};
+
+/** SIRIUS_PG_PORT ↔ pgPort ↔ --pg-port */
+const envName = (key: string): string => 'SIRIUS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+const flagName = (key: string): string => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function coerce(key: keyof Config, raw: string, source: string): Config[keyof Config] {
+  const def = DEFAULTS[key];
+  if (typeof def === 'number') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: expected a non-negative integer, got '${raw}'`);
+    return n;
+  }
+  if (typeof def === 'boolean') {
+    if (!/^(true|false|1|0)$/i.test(raw)) throw new ConfigError(`${source}: expected true or false, got '${raw}'`);
+    return /^(true|1)$/i.test(raw);
+  }
+  if (key === 'authMethod' && !['scram-sha-256', 'md5', 'password'].includes(raw)) {
+    throw new ConfigError(`${source}: expected scram-sha-256, md5 or password, got '${raw}'`);
+  }
+  return raw;
+}
+
+/** Reads the configuration from the environment and CLI flags (flags win). Unknown flags are an error. */
+export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
+  const cfg: Record<string, unknown> = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as (keyof Config)[]) {
+    const raw = env[envName(key)];
+    if (raw !== undefined && raw !== '') cfg[key] = coerce(key, raw, envName(key));
+  }
+  if (env.AWS_REGION) cfg.s3Region = env.AWS_REGION;
+  const byFlag = new Map((Object.keys(DEFAULTS) as (keyof Config)[]).map((k) => [flagName(k), k]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const key = byFlag.get(flag);
+    if (!key) throw new ConfigError(`unknown option '${flag}'`);
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`option '${flag}' needs a value`);
+    cfg[key] = coerce(key, value, flag);
+  }
+  const out = cfg as unknown as Config;
+  out.dataDir = resolve(out.dataDir);
+  return out;
+}
+
+/** Flag and variable names, for `sirius --help`. */
+export function describeOptions(): { flag: string; env: string; default: string }[] {
+  return (Object.keys(DEFAULTS) as (keyof Config)[]).map((k) => ({
+    flag: flagName(k),
+    env: envName(k),
+    default: String(DEFAULTS[k]),
+  }));
+}
+
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return { ...DEFAULTS, ...overrides };
+}
