@@ -1,0 +1,54 @@
+import type { Migration } from './migrations.js';
+
+/**
+ * PostgreSQL schema (every name qualified by the catalog's schema, `s`).
+ * Times are timestamptz (µs precision); the insert clock is int8 µs.
+ */
+export const PG_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'datalake index',
+    statements: (s) => [
+      `CREATE TABLE ${s}.insert_clock (id int PRIMARY KEY CHECK (id = 1), last_us int8 NOT NULL)`,
+      `INSERT INTO ${s}.insert_clock (id, last_us) VALUES (1, 0)`,
+      `CREATE TABLE ${s}.processes (
+        process_id uuid PRIMARY KEY, exe text NOT NULL, username text NOT NULL, realname text NOT NULL,
+        computer text NOT NULL, distro text NOT NULL, cpu_brand text NOT NULL, tsc_frequency int8 NOT NULL,
+        start_time timestamptz NOT NULL, start_ticks int8 NOT NULL, insert_time timestamptz NOT NULL,
+        parent_process_id uuid, properties jsonb NOT NULL
+      )`,
+      `CREATE INDEX processes_insert_time ON ${s}.processes (insert_time)`,
+      `CREATE TABLE ${s}.streams (
+        stream_id uuid PRIMARY KEY, process_id uuid NOT NULL REFERENCES ${s}.processes (process_id),
+        dependencies_metadata jsonb NOT NULL, objects_metadata jsonb NOT NULL, tags text[] NOT NULL,
+        properties jsonb NOT NULL, insert_time timestamptz NOT NULL, UNIQUE (stream_id, process_id)
+      )`,
+      `CREATE INDEX streams_process_id ON ${s}.streams (process_id)`,
+      `CREATE TABLE ${s}.blocks (
+        block_id uuid PRIMARY KEY, stream_id uuid NOT NULL, process_id uuid NOT NULL,
+        begin_time timestamptz NOT NULL, begin_ticks int8 NOT NULL, end_time timestamptz NOT NULL, end_ticks int8 NOT NULL,
+        nb_objects int4 NOT NULL, object_offset int8 NOT NULL, payload_size int8 NOT NULL, insert_time timestamptz NOT NULL,
+        FOREIGN KEY (stream_id, process_id) REFERENCES ${s}.streams (stream_id, process_id)
+      )`,
+      `CREATE INDEX blocks_process_id ON ${s}.blocks (process_id)`,
+      `CREATE INDEX blocks_stream_id ON ${s}.blocks (stream_id)`,
+      `CREATE INDEX blocks_insert_time ON ${s}.blocks (insert_time)`,
+      `CREATE INDEX blocks_time_range ON ${s}.blocks (begin_time, end_time)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'lakehouse partitions',
+    statements: (s) => [
+      `CREATE TABLE ${s}.partitions (
+        view_set text NOT NULL, instance_id text NOT NULL,
+        begin_insert_time timestamptz NOT NULL, end_insert_time timestamptz NOT NULL, schema_version int4 NOT NULL,
+        min_event_time timestamptz, max_event_time timestamptz, row_count int8 NOT NULL,
+        file_path text UNIQUE, file_size int8 NOT NULL, source_count int8 NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(), retired_at timestamptz,
+        CHECK (end_insert_time > begin_insert_time)
+      )`,
+      `CREATE INDEX partitions_lookup ON ${s}.partitions (view_set, instance_id, begin_insert_time)`,
+    ],
+  },
+];

@@ -1,0 +1,56 @@
+import type { Migration } from './migrations.js';
+
+/**
+ * SQLite schema. STRICT tables enforce the column types; times are INTEGER µs
+ * since the Unix epoch; JSON columns are TEXT checked with json_valid().
+ */
+export const SQLITE_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'datalake index',
+    statements: () => [
+      `CREATE TABLE insert_clock (id INTEGER PRIMARY KEY CHECK (id = 1), last_us INTEGER NOT NULL) STRICT`,
+      `INSERT INTO insert_clock (id, last_us) VALUES (1, 0)`,
+      `CREATE TABLE processes (
+        process_id TEXT PRIMARY KEY, exe TEXT NOT NULL, username TEXT NOT NULL, realname TEXT NOT NULL,
+        computer TEXT NOT NULL, distro TEXT NOT NULL, cpu_brand TEXT NOT NULL, tsc_frequency INTEGER NOT NULL,
+        start_time INTEGER NOT NULL, start_ticks INTEGER NOT NULL, insert_time INTEGER NOT NULL,
+        parent_process_id TEXT, properties TEXT NOT NULL CHECK (json_valid(properties))
+      ) STRICT`,
+      `CREATE INDEX processes_insert_time ON processes (insert_time)`,
+      `CREATE TABLE streams (
+        stream_id TEXT PRIMARY KEY, process_id TEXT NOT NULL REFERENCES processes (process_id),
+        dependencies_metadata TEXT NOT NULL CHECK (json_valid(dependencies_metadata)),
+        objects_metadata TEXT NOT NULL CHECK (json_valid(objects_metadata)),
+        tags TEXT NOT NULL CHECK (json_valid(tags)), properties TEXT NOT NULL CHECK (json_valid(properties)),
+        insert_time INTEGER NOT NULL, UNIQUE (stream_id, process_id)
+      ) STRICT`,
+      `CREATE INDEX streams_process_id ON streams (process_id)`,
+      `CREATE TABLE blocks (
+        block_id TEXT PRIMARY KEY, stream_id TEXT NOT NULL, process_id TEXT NOT NULL,
+        begin_time INTEGER NOT NULL, begin_ticks INTEGER NOT NULL, end_time INTEGER NOT NULL, end_ticks INTEGER NOT NULL,
+        nb_objects INTEGER NOT NULL, object_offset INTEGER NOT NULL, payload_size INTEGER NOT NULL, insert_time INTEGER NOT NULL,
+        FOREIGN KEY (stream_id, process_id) REFERENCES streams (stream_id, process_id)
+      ) STRICT`,
+      `CREATE INDEX blocks_process_id ON blocks (process_id)`,
+      `CREATE INDEX blocks_stream_id ON blocks (stream_id)`,
+      `CREATE INDEX blocks_insert_time ON blocks (insert_time)`,
+      `CREATE INDEX blocks_time_range ON blocks (begin_time, end_time)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'lakehouse partitions',
+    statements: () => [
+      `CREATE TABLE partitions (
+        view_set TEXT NOT NULL, instance_id TEXT NOT NULL,
+        begin_insert_time INTEGER NOT NULL, end_insert_time INTEGER NOT NULL, schema_version INTEGER NOT NULL,
+        min_event_time INTEGER, max_event_time INTEGER, row_count INTEGER NOT NULL,
+        file_path TEXT UNIQUE, file_size INTEGER NOT NULL, source_count INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, retired_at INTEGER,
+        CHECK (end_insert_time > begin_insert_time)
+      ) STRICT`,
+      `CREATE INDEX partitions_lookup ON partitions (view_set, instance_id, begin_insert_time)`,
+    ],
+  },
+];
