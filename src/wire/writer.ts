@@ -137,7 +137,7 @@ export class BufferWriter {
     this.buf.writeInt32BE(this.pos - at - 4, at);
   }
 
-  /** Returns the bytes written so far (a view) and starts over. */
+  /** Returns a copy of the bytes written so far and starts over. */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.pos = 0;

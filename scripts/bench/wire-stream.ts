@@ -1,0 +1,97 @@
+/**
+ * Streaming throughput: 1,000,000 rows × (int4, int8, float8, text ~40 B,
+ * timestamptz, bool) read by node-postgres and by psql to /dev/null, from
+ * Sirius and from PostgreSQL 15 on the same machine, alternating runs.
+ *
+ *   npm run build && npx tsx scripts/bench/wire-stream.ts [runs=5]
+ */
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { fmt, machine, median, recordSection, REFERENCE_PG, startSirius } from './lib.js';
+
+const ROWS = 1_000_000;
+const RUNS = Number(process.argv[2] ?? 5);
+
+const PG_TABLE = `CREATE TABLE sirius_bench_rows AS
+  SELECT i::int4 AS a, i::int8 * 1000003 AS b, i * 1.5::float8 AS c,
+         md5(i::text) || 'abcdefgh' AS d,
+         timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS e, i % 2 = 0 AS f
+  FROM generate_series(1, ${ROWS}) i`;
+const DUCK_TABLE = `CREATE TABLE sirius_bench_rows AS
+  SELECT i::INTEGER AS a, i::BIGINT * 1000003 AS b, i * 1.5::DOUBLE AS c,
+         md5(i::VARCHAR) || 'abcdefgh' AS d,
+         TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i) AS e, i % 2 = 0 AS f
+  FROM range(1, ${ROWS + 1}) t(i)`;
+const SELECT = 'SELECT a, b, c, d, e, f FROM sirius_bench_rows';
+
+async function setup(cfg: pg.ClientConfig, create: string): Promise<void> {
+  const c = new pg.Client(cfg);
+  await c.connect();
+  await c.query('DROP TABLE IF EXISTS sirius_bench_rows');
+  await c.query(create);
+  await c.end();
+}
+
+async function nodePg(cfg: pg.ClientConfig): Promise<number> {
+  const c = new pg.Client(cfg);
+  await c.connect();
+  const t0 = performance.now();
+  const r = await c.query(SELECT);
+  const ms = performance.now() - t0;
+  await c.end();
+  if (r.rowCount !== ROWS) throw new Error(`expected ${ROWS} rows, got ${r.rowCount}`);
+  return ms;
+}
+
+function psql(conn: string): number {
+  const t0 = performance.now();
+  execFileSync('sh', ['-c', `psql "${conn}" -X -q -c "${SELECT}" > /dev/null`]);
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const sirius = await startSirius({ SIRIUS_THREADS: '2' });
+  const siriusCfg = { host: '127.0.0.1', port: sirius.port, database: 'sirius', user: 'bench' };
+  const siriusConn = `host=127.0.0.1 port=${sirius.port} dbname=sirius user=bench`;
+  const pgConn = `host=127.0.0.1 port=5432 dbname=test user=postgres`;
+  try {
+    await setup(REFERENCE_PG, PG_TABLE);
+    await setup(siriusCfg, DUCK_TABLE);
+    const t = { sPg: [] as number[], rPg: [] as number[], sPsql: [] as number[], rPsql: [] as number[] };
+    await nodePg(siriusCfg); // warm-up
+    await nodePg(REFERENCE_PG);
+    for (let i = 0; i < RUNS; i++) {
+      t.sPg.push(await nodePg(siriusCfg));
+      t.rPg.push(await nodePg(REFERENCE_PG));
+      t.sPsql.push(psql(siriusConn));
+      t.rPsql.push(psql(pgConn));
+    }
+    const rate = (ms: number[]): number => ROWS / (median(ms) / 1000);
+    const rows = [
+      ['node-postgres', rate(t.sPg), rate(t.rPg)],
+      ['psql > /dev/null', rate(t.sPsql), rate(t.rPsql)],
+    ] as const;
+    const table = rows.map(([client, s, r]) => `| ${client} | ${fmt(s)} | ${fmt(r)} | **${(s / r).toFixed(2)}×** |`).join('\n');
+    const body = `## Wire streaming throughput (issue 2)
+
+\`npm run build && npx tsx scripts/bench/wire-stream.ts ${RUNS}\` — ${fmt(ROWS)} rows × (int4, int8, float8, text ~40 B,
+timestamptz, bool) from a table, median of ${RUNS} alternating runs. Goal: Sirius ≥ 1.0× PostgreSQL's rows/s.
+
+| client | Sirius rows/s | PostgreSQL 15 rows/s | ratio |
+|---|---|---|---|
+${table}
+
+${machine()}`;
+    console.log(body);
+    recordSection('wire-stream', body);
+  } finally {
+    await sirius.stop();
+    await setup(REFERENCE_PG, 'SELECT 1');
+    const c = new pg.Client(REFERENCE_PG);
+    await c.connect();
+    await c.query('DROP TABLE IF EXISTS sirius_bench_rows');
+    await c.end();
+  }
+}
+
+await main();

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { Engine } from '../engine/engine.js';
+import type { Logger } from '../log/log.js';
+import { PgServer } from '../server/server.js';
+import { startIngestService, type IngestService } from './ingest.js';
+
+/** A running Sirius: the one place where concrete implementations are wired together. */
+export interface Sirius {
+  pg: PgServer;
+  engine: Engine;
+  /** The ingestion HTTP service (`ingest.server.address()`), its catalog and object store. */
+  ingest: IngestService;
+  close(): Promise<void>;
+}
+
+export async function startSirius(config: Config, log: Logger): Promise<Sirius> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const ingest = await startIngestService(config, log);
+  let engine: Engine;
+  try {
+    engine = await Engine.create({
+      memoryLimit: config.memoryLimit,
+      threads: config.threads,
+      timeZone: config.timeZone,
+      tempDirectory: join(config.dataDir, 'tmp'),
+    });
+  } catch (err) {
+    await ingest.close();
+    throw err;
+  }
+  let pg: PgServer;
+  try {
+    pg = await PgServer.start(config, engine, log);
+  } catch (err) {
+    engine.close();
+    await ingest.close();
+    throw err;
+  }
+  return {
+    pg,
+    engine,
+    ingest,
+    async close() {
+      await ingest.close();
+      await pg.close();
+      engine.close();
+    },
+  };
+}

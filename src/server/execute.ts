@@ -1,0 +1,145 @@
+import { bindParam } from '../pgtypes/params.js';
+import { commandTag } from '../sql/classify.js';
+import * as be from '../wire/backend.js';
+import { PgError } from '../wire/pg-error.js';
+import { SqlState } from '../wire/sqlstate.js';
+import type { Connection } from './connection.js';
+import { expandFormats, type Portal } from './portal.js';
+import { checkNotFailed, checkWritable } from './prepare.js';
+import type { Session } from './session.js';
+import { runSessionCommand } from './session-commands.js';
+
+/**
+ * Runs a portal: starts it on first Execute, then streams DataRows until the
+ * result ends (CommandComplete) or maxRows is reached (PortalSuspended).
+ * Rows are encoded straight from DuckDB chunks; output is flushed every
+ * FLUSH_BYTES and waits for the socket to drain, so memory stays flat.
+ */
+export async function executePortal(conn: Connection, session: Session, portal: Portal, maxRows: number): Promise<void> {
+  const target = portal.query.target;
+  if (target.kind === 'empty') {
+    be.emptyQueryResponse(conn.out);
+    return;
+  }
+  checkNotFailed(session, target.kind === 'command' ? target.command : null);
+  checkWritable(session, portal.query);
+  if (portal.done) {
+    be.commandComplete(conn.out, commandTag(portal.query.statementKind, portal.query.sql, 0));
+    return;
+  }
+  await withStatementLimits(session, async () => {
+    if (!portal.started) await startPortal(conn, session, portal);
+    if (portal.done) return;
+    const { suspended, sent } = await sendRows(conn, portal, maxRows);
+    if (suspended) {
+      be.portalSuspended(conn.out);
+      return;
+    }
+    portal.done = true;
+    // as PostgreSQL: the tag counts the rows of this Execute, not of the whole portal
+    const count = portal.writeRows ? sent : await affectedRows(portal);
+    be.commandComplete(conn.out, commandTag(portal.query.statementKind, portal.query.sql, count));
+    portal.close();
+  });
+}
+
+async function startPortal(conn: Connection, session: Session, portal: Portal): Promise<void> {
+  portal.started = true;
+  const target = portal.query.target;
+  if (target.kind === 'command') {
+    await session.parkOpenPortals(portal);
+    const result = await runSessionCommand(conn, session, target.command);
+    portal.stream = result.stream;
+    if (!result.stream) {
+      portal.done = true;
+      be.commandComplete(conn.out, result.tag);
+    }
+    return;
+  }
+  if (target.kind !== 'duck') return;
+  await session.parkOpenPortals(portal);
+  const { stmt } = target;
+  const formats = expandFormats(portal.paramFormats, portal.params.length, 'parameter formats', 'parameters');
+  stmt.clearBindings();
+  for (let i = 0; i < portal.params.length; i++) {
+    bindParam(stmt, i + 1, portal.query.paramOids[i] ?? 0, formats[i], portal.params[i]);
+  }
+  portal.stream = await session.engine.execute(stmt, portal.query.sql);
+  checkResultShape(portal);
+  // DDL may change what cached statements return: prepare them again next time
+  if (DDL.has(portal.query.statementKind)) session.statementCache.clear();
+}
+
+const DDL = new Set(['create', 'drop', 'alter']);
+
+/** A statement prepared before a schema change must not send rows that its RowDescription did not announce. */
+function checkResultShape(portal: Portal): void {
+  const cols = portal.query.columns;
+  const stream = portal.stream;
+  if (!cols || !stream || !stream.returnsRows) return;
+  const same = stream.types.length === cols.length && stream.types.every((t, i) => t.toString() === cols[i].type.toString());
+  if (!same) throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+}
+
+/** Sends up to maxRows rows; `suspended` when maxRows stopped the result before its end. */
+async function sendRows(conn: Connection, portal: Portal, maxRows: number): Promise<{ suspended: boolean; sent: number }> {
+  const write = portal.writeRows;
+  if (!write || !portal.stream) return { suspended: false, sent: 0 };
+  const limit = maxRows > 0 ? maxRows : Infinity;
+  let sent = 0;
+  for (;;) {
+    if (!portal.chunk || portal.row >= portal.chunk.rowCount) {
+      portal.chunk = await portal.nextChunk();
+      portal.row = 0;
+      if (!portal.chunk) return { suspended: false, sent };
+    }
+    if (sent >= limit) return { suspended: true, sent };
+    const take = Math.min(portal.chunk.rowCount - portal.row, limit - sent);
+    write(portal.chunk, conn.out, portal.row, portal.row + take);
+    portal.row += take;
+    sent += take;
+    await conn.maybeFlush();
+    if (conn.isClosed) throw new PgError(SqlState.ConnectionFailure, 'client closed the connection');
+  }
+}
+
+/** statement_timeout and cancel: interrupts DuckDB and reports 57014 with PostgreSQL's wording. */
+async function withStatementLimits(session: Session, fn: () => Promise<void>): Promise<void> {
+  const timeoutMs = session.settings.statementTimeoutMs();
+  const timer = timeoutMs > 0 ? setTimeout(() => {
+    session.cancelReason ??= 'timeout';
+    session.engine.interrupt();
+  }, timeoutMs) : null;
+  session.running = true;
+  session.cancelReason = null;
+  try {
+    await fn();
+  } catch (err) {
+    throw interruptedError(err, session.cancelReason);
+  } finally {
+    if (timer) clearTimeout(timer);
+    session.running = false;
+    session.cancelReason = null;
+  }
+}
+
+function interruptedError(err: unknown, reason: Session['cancelReason']): unknown {
+  if (!(err instanceof PgError) || err.code !== SqlState.QueryCanceled || !reason) return err;
+  const why = reason === 'timeout' ? 'statement timeout' : 'user request';
+  return new PgError(SqlState.QueryCanceled, `canceling statement due to ${why}`, { cause: err });
+}
+
+/**
+ * Rows affected by a statement that returns no rows to the client: DuckDB
+ * reports them as changed rows, or as a one-row "Count" result (INSERT,
+ * CREATE TABLE AS …), which PostgreSQL puts in the command tag instead.
+ */
+async function affectedRows(portal: Portal): Promise<number> {
+  const stream = portal.stream;
+  if (!stream) return 0;
+  if (!stream.returnsRows) return stream.rowsChanged;
+  const chunk = await portal.nextChunk();
+  if (!chunk || stream.names.length !== 1 || stream.names[0] !== 'Count') return 0;
+  const v = chunk.getColumnVector(0).getItem(0);
+  return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : 0;
+}

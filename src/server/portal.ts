@@ -1,0 +1,97 @@
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import type { ChunkStream } from '../engine/engine.js';
+import { makeRowWriter, type EncodeContext, type RowWriter } from '../pgtypes/encode.js';
+import { pgTypeOf } from '../pgtypes/mapping.js';
+import type { FieldDescription } from '../wire/backend.js';
+import { PgError } from '../wire/pg-error.js';
+import { SqlState } from '../wire/sqlstate.js';
+import type { PreparedQuery } from './prepare.js';
+
+/**
+ * A bound statement and, once executed, its position in the result.
+ * Portals survive Syncs inside a transaction block, so a result may be
+ * read in several Execute(maxRows) steps.
+ */
+export class Portal {
+  started = false;
+  done = false;
+  stream: ChunkStream | null = null;
+  /** The chunk being sent and the next row of it. */
+  chunk: DuckDBDataChunk | null = null;
+  row = 0;
+  /** Remaining chunks read into memory because another statement needed the DuckDB connection. */
+  private parked: DuckDBDataChunk[] | null = null;
+  private closed = false;
+  readonly fields: FieldDescription[] | null;
+  readonly writeRows: RowWriter | null;
+
+  constructor(
+    readonly name: string,
+    readonly query: PreparedQuery,
+    readonly params: (Buffer | null)[],
+    readonly paramFormats: number[],
+    resultFormats: number[],
+    ctx: EncodeContext,
+  ) {
+    query.retain();
+    const cols = query.columns;
+    if (!cols) {
+      this.fields = null;
+      this.writeRows = null;
+      return;
+    }
+    const formats = expandFormats(resultFormats, cols.length, 'result formats', 'columns');
+    this.fields = cols.map((c, i) => {
+      const t = pgTypeOf(c.type);
+      return { name: c.name, tableOid: 0, columnNumber: 0, typeOid: t.oid, typeLen: t.typlen, typeMod: t.typmod, format: formats[i] };
+    });
+    this.writeRows = makeRowWriter(
+      cols.map((c) => c.type),
+      formats,
+      ctx,
+    );
+  }
+
+  async nextChunk(): Promise<DuckDBDataChunk | null> {
+    if (this.parked) return this.parked.shift() ?? null;
+    return this.stream ? this.stream.next() : null;
+  }
+
+  /** Reads the rest of a running result into memory so the connection can run something else. */
+  async park(): Promise<void> {
+    if (!this.started || this.done || this.parked || !this.stream) return;
+    const rest: DuckDBDataChunk[] = [];
+    for (let c = await this.stream.next(); c; c = await this.stream.next()) rest.push(c);
+    this.parked = rest;
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.query.close();
+    }
+    this.done = true;
+    this.stream = null;
+    this.chunk = null;
+    this.parked = null;
+  }
+}
+
+/** Format codes: none → all text, one → all columns, n → one per column. */
+export function expandFormats(codes: number[], n: number, what: string, of: string): (0 | 1)[] {
+  if (codes.length === 0) return new Array(n).fill(0);
+  if (codes.length === 1) return new Array(n).fill(codes[0]);
+  if (codes.length !== n) {
+    throw PgError.protocol(`bind message has ${codes.length} ${what} but query has ${n} ${of}`);
+  }
+  return codes as (0 | 1)[];
+}
+
+export function checkParamCount(statement: string, supplied: number, required: number): void {
+  if (supplied !== required) {
+    throw new PgError(
+      SqlState.ProtocolViolation,
+      `bind message supplies ${supplied} parameters, but prepared statement "${statement}" requires ${required}`,
+    );
+  }
+}

@@ -1,0 +1,159 @@
+import { VARCHAR, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
+import { duckTypeNameForOid } from '../pgtypes/params.js';
+import { pgTypeOf } from '../pgtypes/mapping.js';
+import { classify, commandTag, returnsRows, type StatementKind } from '../sql/classify.js';
+import { castParameters } from '../sql/param-casts.js';
+import { parseSessionStatement, type SessionCommand } from '../sql/session-hooks.js';
+import { splitStatements } from '../sql/split.js';
+import { PgError } from '../wire/pg-error.js';
+import { SqlState } from '../wire/sqlstate.js';
+import type { Session } from './session.js';
+import { StatementCache } from './statement-cache.js';
+import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
+
+/**
+ * The query handler's view of a statement, between Parse and Execute: its
+ * parameter types, its result columns, and what will run it — DuckDB, a
+ * session command answered by Sirius itself, or nothing (empty query).
+ * Values only; bytes are the connection's business.
+ */
+export interface ColumnInfo {
+  name: string;
+  type: DuckDBType;
+}
+
+export type Target =
+  | { kind: 'empty' }
+  | { kind: 'command'; command: SessionCommand }
+  | { kind: 'duck'; stmt: DuckDBPreparedStatement };
+
+export class PreparedQuery {
+  /** Set when the statement came from (and goes back to) the session's statement cache. */
+  recycle: (() => void) | null = null;
+  /** The owner (statement slot or simple query) plus every portal bound from it. */
+  private refs = 1;
+
+  constructor(
+    readonly sql: string,
+    readonly statementKind: StatementKind,
+    readonly paramOids: number[],
+    /** Null: the statement returns no rows (NoData). */
+    readonly columns: ColumnInfo[] | null,
+    readonly target: Target,
+  ) {}
+
+  /** Taken from the cache by a new owner. */
+  lease(recycle: () => void): this {
+    this.refs = 1;
+    this.recycle = recycle;
+    return this;
+  }
+
+  /** A portal keeps its statement alive even after the statement is closed or replaced. */
+  retain(): void {
+    this.refs++;
+  }
+
+  /** Done with it: when nobody holds it any more, back to the cache, or freed. */
+  close(): void {
+    if (--this.refs > 0) return;
+    if (this.recycle) this.recycle();
+    else this.destroy();
+  }
+
+  destroy(): void {
+    if (this.target.kind === 'duck') this.target.stmt.destroySync();
+  }
+}
+
+const INVALID_TYPE_ID = 0;
+
+export async function prepareQuery(session: Session, sql: string, declared: number[] = []): Promise<PreparedQuery> {
+  const key = StatementCache.key(sql, declared);
+  const cached = session.statementCache.take(key);
+  if (cached) {
+    checkNotFailed(session, null);
+    return cached.lease(() => session.statementCache.give(key, cached));
+  }
+  const query = await prepareUncached(session, sql, declared);
+  return query.target.kind === 'duck' ? query.lease(() => session.statementCache.give(key, query)) : query;
+}
+
+async function prepareUncached(session: Session, sql: string, declared: number[]): Promise<PreparedQuery> {
+  const parts = splitStatements(sql);
+  if (parts.length === 0) return new PreparedQuery(sql, classify(''), [], null, { kind: 'empty' });
+  if (parts.length > 1) throw new PgError(SqlState.SyntaxError, 'cannot insert multiple commands into a prepared statement');
+  const kind = classify(sql);
+  const command = parseSessionStatement(sql);
+  checkNotFailed(session, command);
+  if (command) {
+    return new PreparedQuery(sql, kind, declared.slice(), commandColumns(command, session), { kind: 'command', command });
+  }
+  let stmt = await session.engine.prepare(sql);
+  const casts = unresolvedParameterCasts(stmt, declared);
+  if (casts.size > 0) {
+    stmt.destroySync();
+    stmt = await session.engine.prepare(castParameters(sql, casts));
+  }
+  try {
+    const paramOids = parameterOids(stmt, declared);
+    const columns = resultColumns(stmt);
+    // DuckDB answers DML and DDL with a one-row "Count" result; PostgreSQL sends no rows for them
+    const rows = returnsRows(kind, sql) === 'none' || columns.length === 0 ? null : columns;
+    return new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt });
+  } catch (err) {
+    stmt.destroySync();
+    throw err;
+  }
+}
+
+/** Parameters DuckDB could not type get the client's declared type, else text (PostgreSQL's rule for unknown). */
+function unresolvedParameterCasts(stmt: DuckDBPreparedStatement, declared: number[]): Map<number, string> {
+  const casts = new Map<number, string>();
+  for (let i = 1; i <= stmt.parameterCount; i++) {
+    if (stmt.parameterTypeId(i) !== INVALID_TYPE_ID) continue;
+    const oid = declared[i - 1] ?? 0;
+    const name = oid ? duckTypeNameForOid(oid) : 'VARCHAR';
+    if (!name) throw new PgError(SqlState.UndefinedObject, `type with OID ${oid} is not supported as a parameter type`);
+    casts.set(i, name);
+  }
+  return casts;
+}
+
+function parameterOids(stmt: DuckDBPreparedStatement, declared: number[]): number[] {
+  const oids: number[] = [];
+  for (let i = 1; i <= stmt.parameterCount; i++) {
+    const d = declared[i - 1] ?? 0;
+    oids.push(d !== 0 ? d : pgTypeOf(stmt.parameterType(i)).oid);
+  }
+  return oids;
+}
+
+function resultColumns(stmt: DuckDBPreparedStatement): ColumnInfo[] {
+  const cols: ColumnInfo[] = [];
+  for (let i = 0; i < stmt.columnCount; i++) {
+    if (stmt.columnTypeId(i) === INVALID_TYPE_ID) {
+      throw new PgError(SqlState.IndeterminateDatatype, `could not determine data type of column "${stmt.columnName(i)}"`);
+    }
+    cols.push({ name: stmt.columnName(i), type: stmt.columnType(i) });
+  }
+  return cols;
+}
+
+export const TEXT_COLUMN = (name: string): ColumnInfo => ({ name, type: VARCHAR });
+
+/** In a failed transaction block only COMMIT/ROLLBACK run (PostgreSQL's 25P02). */
+export function checkNotFailed(session: Session, command: SessionCommand | null): void {
+  if (session.txStatus === 'E' && !allowedInFailedTransaction(command)) {
+    throw new PgError(SqlState.InFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+  }
+}
+
+const WRITES = new Set<StatementKind>(['insert', 'update', 'delete', 'merge', 'copy', 'create', 'drop', 'alter', 'truncate']);
+
+/** PostgreSQL refuses writes in a read-only transaction (25006), temporary tables included; DuckDB would allow those. */
+export function checkWritable(session: Session, query: PreparedQuery): void {
+  if (!WRITES.has(query.statementKind) || session.settings.get('transaction_read_only') !== 'on') return;
+  const what = commandTag(query.statementKind, query.sql, 0).replace(/( 0)+$/, '');
+  throw new PgError(SqlState.ReadOnlySqlTransaction, `cannot execute ${what} in a read-only transaction`);
+}

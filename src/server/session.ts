@@ -1,0 +1,81 @@
+import type { EngineSession } from '../engine/engine.js';
+import type { EncodeContext } from '../pgtypes/bound.js';
+import type { SessionSettings } from '../sql/settings.js';
+import type { TransactionStatus } from '../wire/backend.js';
+import type { Portal } from './portal.js';
+import type { PreparedQuery } from './prepare.js';
+import { StatementCache } from './statement-cache.js';
+
+/**
+ * The state of one authenticated session: settings, transaction status,
+ * named statements and portals, and its own DuckDB connection.
+ */
+export class Session {
+  txStatus: TransactionStatus = 'I';
+  readonly statements = new Map<string, PreparedQuery>();
+  readonly portals = new Map<string, Portal>();
+  readonly statementCache = new StatementCache();
+  /** Why the running statement is being interrupted, for the 57014 message. */
+  cancelReason: 'user' | 'timeout' | null = null;
+  running = false;
+  private destroyed = false;
+
+  constructor(
+    readonly user: string,
+    readonly admin: boolean,
+    readonly pid: number,
+    readonly settings: SessionSettings,
+    readonly engine: EngineSession,
+    private readonly onDestroy: () => void,
+  ) {}
+
+  /** The session's private catalog for scratch tables (see docs/decisions.md). */
+  get scratchCatalog(): string {
+    return `session_${this.pid}`;
+  }
+
+  async openScratchCatalog(): Promise<void> {
+    await this.engine.run(`ATTACH ':memory:' AS ${this.scratchCatalog}; USE ${this.scratchCatalog}`);
+  }
+
+  encodeContext(): EncodeContext {
+    return this.settings.encodeContext();
+  }
+
+  markFailed(): void {
+    if (this.txStatus === 'T') this.txStatus = 'E';
+  }
+
+  /** CancelRequest: interrupts the running statement; a no-op when idle, as in PostgreSQL. */
+  cancel(): void {
+    if (!this.running) return;
+    this.cancelReason ??= 'user';
+    this.engine.interrupt();
+  }
+
+  /** Portals die at the end of their transaction (Sync outside a transaction block, COMMIT, ROLLBACK). */
+  closeTransactionPortals(): void {
+    for (const p of this.portals.values()) p.close();
+    this.portals.clear();
+  }
+
+  /** DuckDB streams one result per connection: before starting another, park open portals in memory. */
+  async parkOpenPortals(except?: Portal): Promise<void> {
+    for (const p of this.portals.values()) if (p !== except) await p.park();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.onDestroy();
+    this.closeTransactionPortals();
+    for (const s of this.statements.values()) s.close();
+    this.statements.clear();
+    this.statementCache.clear();
+    const catalog = this.scratchCatalog;
+    void this.engine
+      .run(`USE memory; DETACH DATABASE IF EXISTS ${catalog}`)
+      .catch(() => undefined)
+      .finally(() => this.engine.close());
+  }
+}

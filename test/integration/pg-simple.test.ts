@@ -1,0 +1,122 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/sirius.js';
+
+let server: TestServer;
+let client: pg.Client;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await server.client();
+});
+
+afterAll(async () => {
+  await client?.end();
+  await server?.close();
+});
+
+async function pgError(sql: string, values?: unknown[]): Promise<pg.DatabaseError> {
+  try {
+    await client.query(sql, values);
+  } catch (e) {
+    return e as pg.DatabaseError;
+  }
+  throw new Error(`expected ${sql} to fail`);
+}
+
+describe('node-postgres, simple protocol', () => {
+  it('answers a query with typed values', async () => {
+    const r = await client.query("SELECT 1::INTEGER AS a, 'x' AS b, true AS c, 2.5::DOUBLE AS d, NULL AS e");
+    expect(r.rows).toEqual([{ a: 1, b: 'x', c: true, d: 2.5, e: null }]);
+    // DuckDB types an untyped NULL as INTEGER
+    expect(r.fields.map((f) => f.dataTypeID)).toEqual([23, 25, 16, 701, 23]);
+    expect(r.command).toBe('SELECT');
+    expect(r.rowCount).toBe(1);
+  });
+
+  it('runs a multi-statement string and returns one result per statement', async () => {
+    const results = (await client.query('SELECT 1 AS x; SELECT 2 AS y, 3 AS z')) as unknown as pg.QueryResult[];
+    expect(results.map((r) => r.rows)).toEqual([[{ x: 1 }], [{ y: 2, z: 3 }]]);
+  });
+
+  it('stops a multi-statement string at the first error and stays usable', async () => {
+    const e = await pgError('SELECT 1; SELECT * FROM no_such_table; SELECT 3');
+    expect(e.code).toBe('42P01');
+    const r = await client.query('SELECT 4 AS ok');
+    expect(r.rows).toEqual([{ ok: 4 }]);
+  });
+
+  it('answers an empty query', async () => {
+    for (const sql of ['', ';', '-- ping', '  /* nothing */ ; ;']) {
+      const r = await client.query(sql);
+      expect(r.rows, sql).toEqual([]);
+      expect(r.command, sql).toBeNull();
+    }
+  });
+
+  it('maps DuckDB errors to SQLSTATEs with a position, then runs the next query', async () => {
+    const cases: [string, string][] = [
+      ['SELECT * FROM missing_table', '42P01'],
+      ['SELECT no_col FROM range(1)', '42703'],
+      ['SELECT no_such_fn(1)', '42883'],
+      ['SELEC 1', '42601'],
+      ['SELECT 2147483647::INTEGER + 1', '22003'],
+      ["SELECT '2026-13-45'::DATE", '22008'],
+      ["SELECT 'abc'::INTEGER", '22P02'],
+    ];
+    for (const [sql, code] of cases) {
+      const e = await pgError(sql);
+      expect(e.code, sql).toBe(code);
+      expect(e.message, sql).not.toMatch(/^\w+ Error:/);
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    }
+    const e = await pgError('SELECT 1, no_col FROM range(1)');
+    expect(Number(e.position)).toBe('SELECT 1, '.length + 1);
+  });
+
+  it('reports command tags for DDL and DML', async () => {
+    const create = await client.query('CREATE TEMP TABLE t_tags (a INTEGER)');
+    expect(create.command).toBe('CREATE');
+    const ins = await client.query('INSERT INTO t_tags SELECT * FROM range(3)');
+    expect([ins.command, ins.rowCount]).toEqual(['INSERT', 3]);
+    const upd = await client.query('UPDATE t_tags SET a = a + 1 WHERE a > 0');
+    expect([upd.command, upd.rowCount]).toEqual(['UPDATE', 2]);
+    const del = await client.query('DELETE FROM t_tags');
+    expect([del.command, del.rowCount]).toEqual(['DELETE', 3]);
+    await client.query('DROP TABLE t_tags');
+  });
+});
+
+describe('transactions', () => {
+  it('tracks BEGIN/COMMIT/ROLLBACK and the failed state (25P02)', async () => {
+    const c = await server.client();
+    try {
+      await c.query('CREATE TEMP TABLE tx (a INTEGER)');
+      await c.query('BEGIN');
+      await c.query('INSERT INTO tx VALUES (1)');
+      await c.query('ROLLBACK');
+      expect((await c.query('SELECT count(*)::INTEGER AS n FROM tx')).rows).toEqual([{ n: 0 }]);
+
+      await c.query('BEGIN');
+      await c.query('INSERT INTO tx VALUES (2)');
+      await expect(c.query('SELECT * FROM nope')).rejects.toMatchObject({ code: '42P01' });
+      await expect(c.query('SELECT 1')).rejects.toMatchObject({
+        code: '25P02',
+        message: 'current transaction is aborted, commands ignored until end of transaction block',
+      });
+      const commit = await c.query('COMMIT');
+      expect(commit.command).toBe('ROLLBACK');
+      expect((await c.query('SELECT count(*)::INTEGER AS n FROM tx')).rows).toEqual([{ n: 0 }]);
+
+      await c.query('BEGIN READ ONLY');
+      await expect(c.query('INSERT INTO tx VALUES (3)')).rejects.toMatchObject({ code: '25006' });
+      await c.query('ROLLBACK');
+      await c.query('START TRANSACTION');
+      await c.query('INSERT INTO tx VALUES (4)');
+      expect((await c.query('COMMIT')).command).toBe('COMMIT');
+      expect((await c.query('SELECT a FROM tx')).rows).toEqual([{ a: 4 }]);
+    } finally {
+      await c.end();
+    }
+  });
+});
