@@ -17,35 +17,37 @@ const PG_TABLE = `CREATE TABLE sirius_bench_rows AS
          md5(i::text) || 'abcdefgh' AS d,
          timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS e, i % 2 = 0 AS f
   FROM generate_series(1, ${ROWS}) i`;
-const DUCK_TABLE = `CREATE TABLE sirius_bench_rows AS
+// Tables are private to a session in Sirius; a qualified name in the shared catalog is visible to all.
+const DUCK_TABLE = `CREATE TABLE memory.main.sirius_bench_rows AS
   SELECT i::INTEGER AS a, i::BIGINT * 1000003 AS b, i * 1.5::DOUBLE AS c,
          md5(i::VARCHAR) || 'abcdefgh' AS d,
          TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i) AS e, i % 2 = 0 AS f
   FROM range(1, ${ROWS + 1}) t(i)`;
 const SELECT = 'SELECT a, b, c, d, e, f FROM sirius_bench_rows';
+const SIRIUS_SELECT = SELECT.replace('FROM ', 'FROM memory.main.');
 
 async function setup(cfg: pg.ClientConfig, create: string): Promise<void> {
   const c = new pg.Client(cfg);
   await c.connect();
-  await c.query('DROP TABLE IF EXISTS sirius_bench_rows');
+  await c.query(`DROP TABLE IF EXISTS ${create.includes('memory.main') ? 'memory.main.' : ''}sirius_bench_rows`);
   await c.query(create);
   await c.end();
 }
 
-async function nodePg(cfg: pg.ClientConfig): Promise<number> {
+async function nodePg(cfg: pg.ClientConfig, sql: string): Promise<number> {
   const c = new pg.Client(cfg);
   await c.connect();
   const t0 = performance.now();
-  const r = await c.query(SELECT);
+  const r = await c.query(sql);
   const ms = performance.now() - t0;
   await c.end();
   if (r.rowCount !== ROWS) throw new Error(`expected ${ROWS} rows, got ${r.rowCount}`);
   return ms;
 }
 
-function psql(conn: string): number {
+function psql(conn: string, sql: string): number {
   const t0 = performance.now();
-  execFileSync('sh', ['-c', `psql "${conn}" -X -q -c "${SELECT}" > /dev/null`]);
+  execFileSync('sh', ['-c', `psql "${conn}" -X -q -c "${sql}" > /dev/null`]);
   return performance.now() - t0;
 }
 
@@ -58,13 +60,13 @@ async function main(): Promise<void> {
     await setup(REFERENCE_PG, PG_TABLE);
     await setup(siriusCfg, DUCK_TABLE);
     const t = { sPg: [] as number[], rPg: [] as number[], sPsql: [] as number[], rPsql: [] as number[] };
-    await nodePg(siriusCfg); // warm-up
-    await nodePg(REFERENCE_PG);
+    await nodePg(siriusCfg, SIRIUS_SELECT); // warm-up
+    await nodePg(REFERENCE_PG, SELECT);
     for (let i = 0; i < RUNS; i++) {
-      t.sPg.push(await nodePg(siriusCfg));
-      t.rPg.push(await nodePg(REFERENCE_PG));
-      t.sPsql.push(psql(siriusConn));
-      t.rPsql.push(psql(pgConn));
+      t.sPg.push(await nodePg(siriusCfg, SIRIUS_SELECT));
+      t.rPg.push(await nodePg(REFERENCE_PG, SELECT));
+      t.sPsql.push(psql(siriusConn, SIRIUS_SELECT));
+      t.rPsql.push(psql(pgConn, SELECT));
     }
     const rate = (ms: number[]): number => ROWS / (median(ms) / 1000);
     const rows = [
@@ -86,7 +88,6 @@ ${machine()}`;
     recordSection('wire-stream', body);
   } finally {
     await sirius.stop();
-    await setup(REFERENCE_PG, 'SELECT 1');
     const c = new pg.Client(REFERENCE_PG);
     await c.connect();
     await c.query('DROP TABLE IF EXISTS sirius_bench_rows');

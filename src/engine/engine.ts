@@ -6,6 +6,7 @@ import {
   type DuckDBResult,
   type DuckDBType,
 } from '@duckdb/node-api';
+import type { PgError } from '../wire/pg-error.js';
 import { toPgError } from './errors.js';
 
 /**
@@ -24,37 +25,78 @@ export interface EngineOptions {
 }
 
 export class Engine {
-  private constructor(readonly instance: DuckDBInstance) {}
+  /**
+   * Bumped by every statement that may change data, schema or settings, in
+   * any session: prepared statements cached before a change are prepared
+   * again (DuckDB may otherwise replay a plan built for the old state).
+   */
+  generation = 0;
+
+  /** Called after the DuckDB instance was replaced: sessions on the old one must end. */
+  readonly restartListeners = new Set<() => void>();
+  private restarting: Promise<void> | null = null;
+
+  private constructor(
+    private current: DuckDBInstance,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  get instance(): DuckDBInstance {
+    return this.current;
+  }
 
   static async create(opts: EngineOptions): Promise<Engine> {
-    const config: Record<string, string> = {};
-    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
-    if (opts.threads > 0) config.threads = String(opts.threads);
-    if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(':memory:', config);
-    } catch (err) {
-      throw toPgError(err);
-    }
-    const engine = new Engine(instance);
-    const c = await engine.connect();
-    // ICU is linked in but not auto-loaded; TimeZone is instance-wide in DuckDB.
-    await c.run(`LOAD icu; SET TimeZone = '${opts.timeZone.replace(/'/g, "''")}'`);
-    c.close();
-    return engine;
+    return new Engine(await openInstance(opts), opts);
   }
 
   async connect(): Promise<EngineSession> {
+    if (this.restarting) await this.restarting;
     try {
-      return new EngineSession(await DuckDBConnection.create(this.instance));
+      return new EngineSession(await DuckDBConnection.create(this.current), this);
     } catch (err) {
       throw toPgError(err);
     }
   }
 
+  /**
+   * DuckDB invalidates a whole database after an internal error: every later
+   * query on it fails. One bad query must not take the server down, so the
+   * instance is replaced and the sessions on the old one are ended.
+   */
+  noteFailure(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!/^INTERNAL Error|database has been invalidated/i.test(message) || this.restarting) return;
+    const old = this.current;
+    this.restarting = openInstance(this.opts)
+      .then((fresh) => {
+        this.current = fresh;
+        for (const listener of this.restartListeners) listener();
+        setTimeout(() => old.closeSync(), 1000).unref();
+      })
+      .finally(() => {
+        this.restarting = null;
+      });
+  }
+
   close(): void {
-    this.instance.closeSync();
+    this.current.closeSync();
+  }
+}
+
+async function openInstance(opts: EngineOptions): Promise<DuckDBInstance> {
+  const config: Record<string, string> = {};
+  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  if (opts.threads > 0) config.threads = String(opts.threads);
+  if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+  try {
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const c = await DuckDBConnection.create(instance);
+    // ICU is linked in but not auto-loaded; TimeZone is instance-wide in DuckDB.
+    await c.run(`LOAD icu; SET TimeZone = '${opts.timeZone.replace(/'/g, "''")}'`);
+    c.closeSync();
+    return instance;
+  } catch (err) {
+    throw toPgError(err);
   }
 }
 
@@ -64,28 +106,48 @@ export interface ChunkStream {
   readonly names: string[];
   /** The next chunk, or null at the end. */
   next(): Promise<DuckDBDataChunk | null>;
+  /** Rows inserted, updated or deleted, when DuckDB reports them as changed rows. */
   readonly rowsChanged: number;
+  /** False for statements DuckDB answers with changed rows or nothing (its "Count" column aside). */
   readonly returnsRows: boolean;
 }
 
 export class EngineSession {
   private closed = false;
 
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(
+    readonly connection: DuckDBConnection,
+    private readonly engine: Engine,
+  ) {}
+
+  get generation(): number {
+    return this.engine.generation;
+  }
+
+  /** Marks that something changed: every session's cached statements are stale. */
+  changed(): void {
+    this.engine.generation++;
+  }
 
   async prepare(sql: string): Promise<DuckDBPreparedStatement> {
     try {
       return await this.connection.prepare(sql);
     } catch (err) {
-      throw toPgError(err, sql);
+      throw this.fail(err, sql);
     }
+  }
+
+  /** Maps a DuckDB error, and lets the engine replace an instance that DuckDB invalidated. */
+  fail(err: unknown, sql?: string): PgError {
+    this.engine.noteFailure(err);
+    return toPgError(err, sql);
   }
 
   async run(sql: string): Promise<void> {
     try {
       await this.connection.run(sql);
     } catch (err) {
-      throw toPgError(err, sql);
+      throw this.fail(err, sql);
     }
   }
 
@@ -95,9 +157,9 @@ export class EngineSession {
     try {
       result = await stmt.stream();
     } catch (err) {
-      throw toPgError(err, sql);
+      throw this.fail(err, sql);
     }
-    return wrapResult(result, sql);
+    return wrapResult(result, sql, this);
   }
 
   /** Runs SQL with no parameters and streams its rows. */
@@ -106,9 +168,9 @@ export class EngineSession {
     try {
       result = await this.connection.stream(sql);
     } catch (err) {
-      throw toPgError(err, sql);
+      throw this.fail(err, sql);
     }
-    return wrapResult(result, sql);
+    return wrapResult(result, sql, this);
   }
 
   /** Asks DuckDB to stop the running query; it then fails with an INTERRUPT error (57014). */
@@ -123,23 +185,25 @@ export class EngineSession {
   }
 }
 
+const CHANGED_ROWS = 1;
 const QUERY_RESULT = 3;
 
-function wrapResult(result: DuckDBResult, sql: string): ChunkStream {
+function wrapResult(result: DuckDBResult, sql: string, session: EngineSession): ChunkStream {
   const returnsRows = result.returnType === QUERY_RESULT;
+  const changedRows = result.returnType === CHANGED_ROWS;
   return {
-    types: returnsRows ? result.columnTypes() : [],
-    names: returnsRows ? result.columnNames() : [],
+    types: result.columnTypes(),
+    names: result.columnNames(),
     returnsRows,
     get rowsChanged() {
-      return returnsRows ? 0 : Number(result.rowsChanged);
+      return changedRows ? Number(result.rowsChanged) : 0;
     },
     async next() {
       try {
         const chunk = await result.fetchChunk();
         return chunk && chunk.rowCount > 0 ? chunk : null;
       } catch (err) {
-        throw toPgError(err, sql);
+        throw session.fail(err, sql);
       }
     },
   };

@@ -138,6 +138,14 @@ export class Connection {
     this.session?.markFailed();
   }
 
+  /** Ends the session from outside its message loop (server shutdown, engine restart). */
+  async terminate(err: PgError): Promise<void> {
+    if (this.phase === 'closed') return;
+    be.errorResponse(this.out, err);
+    await this.flush();
+    this.close();
+  }
+
   /** Writes buffered output; waits for the socket to drain when the kernel buffer is full. */
   async flush(): Promise<void> {
     if (this.out.length === 0 || this.phase === 'closed') {

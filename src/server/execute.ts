@@ -66,11 +66,11 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   }
   portal.stream = await session.engine.execute(stmt, portal.query.sql);
   checkResultShape(portal);
-  // DDL may change what cached statements return: prepare them again next time
-  if (DDL.has(portal.query.statementKind)) session.statementCache.clear();
+  if (!READS.has(portal.query.statementKind)) session.engine.changed();
 }
 
-const DDL = new Set(['create', 'drop', 'alter']);
+/** Statements that change nothing: everything else marks cached statements stale. */
+const READS = new Set(['select', 'values', 'table', 'show', 'explain', 'describe']);
 
 /** A statement prepared before a schema change must not send rows that its RowDescription did not announce. */
 function checkResultShape(portal: Portal): void {
@@ -137,7 +137,7 @@ function interruptedError(err: unknown, reason: Session['cancelReason']): unknow
 async function affectedRows(portal: Portal): Promise<number> {
   const stream = portal.stream;
   if (!stream) return 0;
-  if (!stream.returnsRows) return stream.rowsChanged;
+  if (stream.rowsChanged > 0) return stream.rowsChanged;
   const chunk = await portal.nextChunk();
   if (!chunk || stream.names.length !== 1 || stream.names[0] !== 'Count') return 0;
   const v = chunk.getColumnVector(0).getItem(0);

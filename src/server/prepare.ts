@@ -32,6 +32,8 @@ export class PreparedQuery {
   recycle: (() => void) | null = null;
   /** The owner (statement slot or simple query) plus every portal bound from it. */
   private refs = 1;
+  /** Engine generation when prepared (see Engine.generation). */
+  generation = 0;
 
   constructor(
     readonly sql: string,
@@ -70,12 +72,14 @@ const INVALID_TYPE_ID = 0;
 
 export async function prepareQuery(session: Session, sql: string, declared: number[] = []): Promise<PreparedQuery> {
   const key = StatementCache.key(sql, declared);
-  const cached = session.statementCache.take(key);
+  const cached = session.statementCache.take(key, session.engine.generation);
   if (cached) {
     checkNotFailed(session, null);
     return cached.lease(() => session.statementCache.give(key, cached));
   }
+  const generation = session.engine.generation;
   const query = await prepareUncached(session, sql, declared);
+  query.generation = generation;
   return query.target.kind === 'duck' ? query.lease(() => session.statementCache.give(key, query)) : query;
 }
 

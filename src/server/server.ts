@@ -8,6 +8,8 @@ import { UserStore } from './auth/users.js';
 import { CancelRegistry } from './cancel.js';
 import { Connection } from './connection.js';
 import type { ServerContext } from './context.js';
+import { PgError } from '../wire/pg-error.js';
+import { SqlState } from '../wire/sqlstate.js';
 
 export class ServerConfigError extends Error {
   override readonly name = 'ServerConfigError';
@@ -29,6 +31,7 @@ export class PgServer {
     const ctx: ServerContext = { config, engine, log, users, tls: loadTls(config), cancels: new CancelRegistry(), active: new Set() };
     const server = createServer();
     const pg = new PgServer(server, ctx);
+    engine.restartListeners.add(() => pg.terminateAll());
     server.on('connection', (socket) => pg.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -46,6 +49,15 @@ export class PgServer {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     new Connection(socket, this.ctx).start();
+  }
+
+  /** After the engine replaced an invalidated DuckDB instance: sessions on the old one cannot go on. */
+  terminateAll(): void {
+    this.ctx.log.error({ sessions: this.ctx.active.size }, 'DuckDB was invalidated by an internal error and restarted; ending all sessions');
+    const err = PgError.fatal(SqlState.AdminShutdown, 'terminating connection because the query engine restarted after an internal error', {
+      hint: 'Reconnect: new sessions use the restarted engine. Session tables and settings are lost.',
+    });
+    for (const c of this.ctx.active) void (c as Connection).terminate(err);
   }
 
   address(): { host: string; port: number } {

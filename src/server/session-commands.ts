@@ -201,6 +201,10 @@ async function setParameter(conn: Connection, session: Session, name: string, va
     const literal = value === null ? 'DEFAULT' : value.map((a) => (a.kind === 'number' ? a.value : `'${a.value.replace(/'/g, "''")}'`)).join(', ');
     const sql = value === null ? `RESET ${duckScope === 'GLOBAL' ? 'GLOBAL' : 'SESSION'} ${name}` : `SET ${duckScope === 'GLOBAL' ? 'GLOBAL' : 'SESSION'} ${name} = ${literal}`;
     await session.engine.run(sql);
+    session.engine.changed();
+    if (duckScope === 'GLOBAL') {
+      warn(conn, new PgError(SqlState.Warning, `"${name}" is a DuckDB setting shared by every session: this changed it for all of them`, { severity: 'WARNING' }));
+    }
   }
 }
 

@@ -5,8 +5,9 @@ import type { PreparedQuery } from './prepare.js';
  * the same statements (ORMs, dashboards, pool pings); preparing costs a
  * round trip through DuckDB's planner, so a repeated text reuses the plan.
  * An entry has one owner at a time: take() removes it, give() returns it
- * after use, so a statement in use is never destroyed by eviction. DuckDB
- * re-binds a prepared statement by itself when the catalog changes.
+ * after use, so a statement in use is never destroyed by eviction. Entries
+ * prepared before any change of data, schema or settings (in any session)
+ * are not reused: DuckDB can replay a plan built for the old state.
  */
 export class StatementCache {
   private readonly entries = new Map<string, PreparedQuery>();
@@ -17,10 +18,14 @@ export class StatementCache {
     return declared.some((o) => o !== 0) ? `${declared.join(',')}\u0000${sql}` : sql;
   }
 
-  take(key: string): PreparedQuery | undefined {
+  /** The cached statement for key if it was prepared at this generation; a stale one is freed. */
+  take(key: string, generation: number): PreparedQuery | undefined {
     const q = this.entries.get(key);
-    if (q) this.entries.delete(key);
-    return q;
+    if (!q) return undefined;
+    this.entries.delete(key);
+    if (q.generation === generation) return q;
+    q.destroy();
+    return undefined;
   }
 
   give(key: string, q: PreparedQuery): void {

@@ -4,7 +4,7 @@ import { decodeBlock, readBlockMeta } from '../../src/datalake/block/index.js';
 import { reseal } from '../unit/block/helpers.js';
 import { blobKey } from '../../src/datalake/objectstore/index.js';
 import { startTestServer, type TestServer } from '../helpers/sirius.js';
-import { logBlock, post, processBody, registerLogStream, request, START_TICKS, START_US, streamBody } from '../unit/ingest/helpers.js';
+import { logBlock, post, processBody, registerLogStream, request, START_TICKS, START_US, streamBody, streamMeta } from '../unit/ingest/helpers.js';
 
 /** The ingestion service of a real `sirius serve` (embedded default: SQLite catalog, disk objects). */
 let server: TestServer;
@@ -85,7 +85,7 @@ describe('insert_block', () => {
       stream_id: streamId, process_id: processId, nb_objects: 5, object_offset: 10, payload_size: bytes.length,
       begin_ticks: START_TICKS + 10_000n, end_ticks: START_TICKS + 14_000n, begin_time: START_US + 10, end_time: START_US + 14,
     });
-    const decoded = decodeBlock(stored, (await catalog().getStream(streamId))!);
+    const decoded = decodeBlock(stored, streamMeta((await catalog().getStream(streamId))!));
     expect(Array.from(decoded.logs!.msg, (id) => decoded.strings[id])).toEqual(['msg 10', 'msg 11', 'msg 12', 'msg 13', 'msg 14']);
   });
 

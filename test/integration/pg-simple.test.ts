@@ -83,7 +83,10 @@ describe('node-postgres, simple protocol', () => {
     expect([upd.command, upd.rowCount]).toEqual(['UPDATE', 2]);
     const del = await client.query('DELETE FROM t_tags');
     expect([del.command, del.rowCount]).toEqual(['DELETE', 3]);
-    await client.query('DROP TABLE t_tags');
+    const ctas = await client.query('CREATE TABLE t_ctas AS SELECT * FROM range(7)');
+    // PostgreSQL reports CREATE TABLE AS as SELECT n
+    expect([ctas.command, ctas.rowCount]).toEqual(['SELECT', 7]);
+    await client.query('DROP TABLE t_tags; DROP TABLE t_ctas');
   });
 });
 
@@ -117,6 +120,54 @@ describe('transactions', () => {
       expect((await c.query('SELECT a FROM tx')).rows).toEqual([{ a: 4 }]);
     } finally {
       await c.end();
+    }
+  });
+});
+
+describe('statement cache', () => {
+  // regression (peer tests): a cached prepared statement answered from the state before an INSERT
+  it('sees data inserted after a statement was first run', async () => {
+    const c = await server.client();
+    try {
+      await c.query('CREATE TABLE students (name VARCHAR, grade INTEGER, etcs INTEGER)');
+      await c.query("CREATE MACRO weighted_avg(value, weight) AS SUM(value * weight) / SUM(CASE WHEN value IS NOT NULL THEN weight ELSE 0 END)");
+      await c.query("INSERT INTO students VALUES ('Alice', 8, 6), ('Alice', 6, 2)");
+      const sql = 'SELECT name, weighted_avg(grade, etcs) AS w FROM students GROUP BY name';
+      expect((await c.query(sql)).rows).toEqual([{ name: 'Alice', w: 7.5 }]);
+      await c.query("INSERT INTO students VALUES ('Alice', NULL, 42)");
+      expect((await c.query(sql)).rows).toEqual([{ name: 'Alice', w: 7.5 }]);
+      await c.query("INSERT INTO students VALUES ('Alice', 10, 8)");
+      expect((await c.query(sql)).rows).toEqual([{ name: 'Alice', w: 8.75 }]);
+    } finally {
+      await c.end();
+    }
+  });
+});
+
+describe('DuckDB settings', () => {
+  it('applies a per-connection DuckDB setting to this session only', async () => {
+    const a = await server.client();
+    const b = await server.client();
+    try {
+      await a.query('SET enable_progress_bar = true');
+      expect((await a.query("SELECT current_setting('enable_progress_bar') AS v")).rows).toEqual([{ v: true }]);
+      expect((await b.query("SELECT current_setting('enable_progress_bar') AS v")).rows).toEqual([{ v: false }]);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('warns that an instance-wide DuckDB setting changes every session', async () => {
+    const a = await server.client();
+    const notices: string[] = [];
+    a.on('notice', (n) => notices.push(n.message ?? ''));
+    try {
+      await a.query("SET default_null_order = 'nulls_first'");
+      expect(notices.join()).toMatch(/shared by every session/);
+      await a.query("SET default_null_order = 'nulls_last'");
+    } finally {
+      await a.end();
     }
   });
 });
