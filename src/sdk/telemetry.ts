@@ -252,6 +252,15 @@ export class Telemetry {
     return (this.shutdownPromise = run());
   }
 
+  /**
+   * The clock origin: `startTicks` (process.hrtime.bigint() at init) is
+   * `startTimeUs` on the wall clock, at `tscFrequency` ticks per second.
+   * Replay tools that substitute process.hrtime.bigint place events in time with it.
+   */
+  get clockOrigin(): ProcessClock {
+    return this.clock;
+  }
+
   stats(): TelemetryStats {
     return { ...this.pipeline.stats(), lateEvents: this.lateEvents, encodeFailures: this.pipeline.encodeFailures };
   }

@@ -101,7 +101,12 @@ describe('insert_block', () => {
   it('stores a block once under 20 concurrent posts of it, and all of them succeed', async () => {
     const { processId, streamId } = await registerLogStream(url);
     const bytes = logBlock(processId, streamId, 50);
+    const before = server.sirius.ingest.server.stats();
     const replies = await Promise.all(Array.from({ length: 20 }, () => post(url, '/ingestion/insert_block', bytes)));
+    const after = server.sirius.ingest.server.stats();
+    expect(after.blocksInserted - before.blocksInserted).toBe(1);
+    expect(after.blocksDuplicate - before.blocksDuplicate).toBe(19);
+    expect(after.blockEvents - before.blockEvents).toBe(50);
     expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(replies.filter((r) => r.json.status === 'inserted')).toHaveLength(1);
     expect(replies.filter((r) => r.json.status === 'duplicate')).toHaveLength(19);
