@@ -4,6 +4,9 @@ import type { Config } from '../config/config.js';
 import { Engine } from '../engine/engine.js';
 import type { Logger } from '../log/log.js';
 import { PgServer } from '../server/server.js';
+import { Lakehouse } from '../lakehouse/index.js';
+import { LakehouseViews } from '../lakehouse/view-resolver.js';
+import { DuckSqlParser } from '../sql/duck-parser.js';
 import { startIngestService, type IngestService } from './ingest.js';
 
 /** A running Sirius: the one place where concrete implementations are wired together. */
@@ -12,6 +15,7 @@ export interface Sirius {
   engine: Engine;
   /** The ingestion HTTP service (`ingest.server.address()`), its catalog and object store. */
   ingest: IngestService;
+  lakehouse: Lakehouse;
   close(): Promise<void>;
 }
 
@@ -30,10 +34,16 @@ export async function startSirius(config: Config, log: Logger): Promise<Sirius> 
     await ingest.close();
     throw err;
   }
+  const lakehouse = new Lakehouse({ catalog: ingest.catalog, store: ingest.objectStore, engine, config, log, options: { cacheMaxBytes: config.cacheMaxBytes } });
+  const resolver = new LakehouseViews(lakehouse);
+  let parser: DuckSqlParser | null = null;
   let pg: PgServer;
   try {
-    pg = await PgServer.start(config, engine, log);
+    parser = await DuckSqlParser.create();
+    pg = await PgServer.start(config, engine, log, { lakehouse: resolver, parser, defs: resolver.defs() });
   } catch (err) {
+    parser?.close();
+    lakehouse.close();
     engine.close();
     await ingest.close();
     throw err;
@@ -42,9 +52,12 @@ export async function startSirius(config: Config, log: Logger): Promise<Sirius> 
     pg,
     engine,
     ingest,
+    lakehouse,
     async close() {
       await ingest.close();
       await pg.close();
+      parser?.close();
+      lakehouse.close();
       engine.close();
     },
   };

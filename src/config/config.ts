@@ -37,6 +37,8 @@ export interface Config {
   catalogUrl: string;
   /** Largest accepted HTTP body for ingestion, in bytes. */
   maxBlockBytes: number;
+  /** Bound of the local Parquet partition cache (dataDir/cache), in bytes. */
+  cacheMaxBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,6 +65,7 @@ const DEFAULTS: Config = {
   s3Region: 'us-east-1',
   catalogUrl: '',
   maxBlockBytes: 64 * 1024 * 1024,
+  cacheMaxBytes: 8 * 1024 * 1024 * 1024,
 };
 
 /** SIRIUS_PG_PORT ↔ pgPort ↔ --pg-port */

@@ -91,7 +91,7 @@ async function openInstance(opts: EngineOptions): Promise<DuckDBInstance> {
   try {
     const instance = await DuckDBInstance.create(':memory:', config);
     const c = await DuckDBConnection.create(instance);
-    // ICU is linked in but not auto-loaded; TimeZone is instance-wide in DuckDB.
+    // ICU is linked in but not auto-loaded. This TimeZone is the default; sessions set their own (per connection).
     await c.run(`LOAD icu; SET TimeZone = '${opts.timeZone.replace(/'/g, "''")}'`);
     c.closeSync();
     return instance;

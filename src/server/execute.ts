@@ -8,6 +8,7 @@ import { expandFormats, type Portal } from './portal.js';
 import { checkNotFailed, checkWritable } from './prepare.js';
 import type { Session } from './session.js';
 import { runSessionCommand } from './session-commands.js';
+import { bindViews } from './views.js';
 
 /**
  * Runs a portal: starts it on first Execute, then streams DataRows until the
@@ -58,8 +59,14 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   }
   if (target.kind !== 'duck') return;
   await session.parkOpenPortals(portal);
-  const { stmt } = target;
+  let stmt = target.stmt;
   const formats = expandFormats(portal.paramFormats, portal.params.length, 'parameter formats', 'parameters');
+  if (portal.query.views && session.views) {
+    portal.releases = await bindViews(session.views, conn, session, portal.query.views, portal.params);
+    // DuckDB does not re-bind a prepared statement when a TEMP VIEW it reads is replaced: prepare it over the new files
+    stmt = await session.engine.prepare(target.sql);
+    portal.ownStatement = stmt;
+  }
   stmt.clearBindings();
   for (let i = 0; i < portal.params.length; i++) {
     bindParam(stmt, i + 1, portal.query.paramOids[i] ?? 0, formats[i], portal.params[i]);

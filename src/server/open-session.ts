@@ -29,7 +29,9 @@ export async function openSession(conn: Connection, user: string, admin: boolean
   try {
     const keys = ctx.cancels.register({ cancel: () => session?.cancel() });
     session = new Session(user, admin, keys.pid, settings, engine, () => ctx.cancels.unregister(keys.pid));
+    session.views = ctx.views;
     await session.openScratchCatalog();
+    await session.syncTimeZone();
     conn.session = session;
     conn.phase = 'ready';
     conn.log = conn.log.child({ pid: keys.pid });

@@ -1,4 +1,4 @@
-import type { DuckDBDataChunk } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { ChunkStream } from '../engine/engine.js';
 import { makeRowWriter, type EncodeContext, type RowWriter } from '../pgtypes/encode.js';
 import { pgTypeOf } from '../pgtypes/mapping.js';
@@ -21,6 +21,12 @@ export class Portal {
   row = 0;
   /** Remaining chunks read into memory because another statement needed the DuckDB connection. */
   private parked: DuckDBDataChunk[] | null = null;
+  /** A statement prepared for this execution only (over freshly bound views), freed with the portal. */
+  ownStatement: DuckDBPreparedStatement | null = null;
+  /** Unpin the partition files the statement reads (lakehouse views). */
+  releases: (() => void)[] = [];
+  /** The fetch already started for the chunk after the current one. */
+  private ahead: Promise<DuckDBDataChunk | null> | null = null;
   private closed = false;
   readonly fields: FieldDescription[] | null;
   readonly writeRows: RowWriter | null;
@@ -52,16 +58,27 @@ export class Portal {
     );
   }
 
+  /**
+   * The next chunk. While the caller encodes and sends one chunk, DuckDB
+   * already computes the next one (one fetch ahead), so the socket is not
+   * left idle at chunk boundaries.
+   */
   async nextChunk(): Promise<DuckDBDataChunk | null> {
     if (this.parked) return this.parked.shift() ?? null;
-    return this.stream ? this.stream.next() : null;
+    const stream = this.stream;
+    if (!stream) return null;
+    const chunk = await (this.ahead ?? stream.next());
+    this.ahead = chunk ? stream.next() : null;
+    // a fetch nobody awaits (portal closed early) must not become an unhandled rejection
+    this.ahead?.catch(() => undefined);
+    return chunk;
   }
 
   /** Reads the rest of a running result into memory so the connection can run something else. */
   async park(): Promise<void> {
     if (!this.started || this.done || this.parked || !this.stream) return;
     const rest: DuckDBDataChunk[] = [];
-    for (let c = await this.stream.next(); c; c = await this.stream.next()) rest.push(c);
+    for (let c = await this.nextChunk(); c; c = await this.nextChunk()) rest.push(c);
     this.parked = rest;
   }
 
@@ -69,9 +86,13 @@ export class Portal {
     if (!this.closed) {
       this.closed = true;
       this.query.close();
+      for (const release of this.releases.splice(0)) release();
+      this.ownStatement?.destroySync();
+      this.ownStatement = null;
     }
     this.done = true;
     this.stream = null;
+    this.ahead = null;
     this.chunk = null;
     this.parked = null;
   }

@@ -9,6 +9,8 @@ import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 import type { Session } from './session.js';
 import { StatementCache } from './statement-cache.js';
+import { prepareViews } from './views.js';
+import type { FoundViews } from '../sql/views-in-query.js';
 import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
 
 /**
@@ -25,7 +27,8 @@ export interface ColumnInfo {
 export type Target =
   | { kind: 'empty' }
   | { kind: 'command'; command: SessionCommand }
-  | { kind: 'duck'; stmt: DuckDBPreparedStatement };
+  /** `sql`: the text DuckDB prepared (view_instance calls rewritten, parameter casts added). */
+  | { kind: 'duck'; stmt: DuckDBPreparedStatement; sql: string };
 
 export class PreparedQuery {
   /** Set when the statement came from (and goes back to) the session's statement cache. */
@@ -34,6 +37,8 @@ export class PreparedQuery {
   private refs = 1;
   /** Engine generation when prepared (see Engine.generation). */
   generation = 0;
+  /** The telemetry views the statement reads, bound to partitions at each Execute. */
+  views: FoundViews | null = null;
 
   constructor(
     readonly sql: string,
@@ -93,18 +98,28 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   if (command) {
     return new PreparedQuery(sql, kind, declared.slice(), commandColumns(command, session), { kind: 'command', command });
   }
-  let stmt = await session.engine.prepare(sql);
+  const views = session.views ? await prepareViews(session.views, session, sql) : null;
+  const duckSql = views ? views.rewrittenSql : sql;
+  const query = await prepareDuck(session, sql, duckSql, kind, declared);
+  query.views = views;
+  return query;
+}
+
+async function prepareDuck(session: Session, sql: string, preparedSql: string, kind: StatementKind, declared: number[]): Promise<PreparedQuery> {
+  let duckSql = preparedSql;
+  let stmt = await session.engine.prepare(duckSql);
   const casts = unresolvedParameterCasts(stmt, declared);
   if (casts.size > 0) {
     stmt.destroySync();
-    stmt = await session.engine.prepare(castParameters(sql, casts));
+    duckSql = castParameters(duckSql, casts);
+    stmt = await session.engine.prepare(duckSql);
   }
   try {
     const paramOids = parameterOids(stmt, declared);
     const columns = resultColumns(stmt);
     // DuckDB answers DML and DDL with a one-row "Count" result; PostgreSQL sends no rows for them
     const rows = returnsRows(kind, sql) === 'none' || columns.length === 0 ? null : columns;
-    return new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt });
+    return new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt, sql: duckSql });
   } catch (err) {
     stmt.destroySync();
     throw err;

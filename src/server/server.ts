@@ -8,6 +8,7 @@ import { UserStore } from './auth/users.js';
 import { CancelRegistry } from './cancel.js';
 import { Connection } from './connection.js';
 import type { ServerContext } from './context.js';
+import type { ViewsContext } from './views.js';
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 
@@ -21,14 +22,14 @@ export class PgServer {
 
   private constructor(private readonly server: Server, readonly ctx: ServerContext) {}
 
-  static async start(config: Config, engine: Engine, log: Logger): Promise<PgServer> {
+  static async start(config: Config, engine: Engine, log: Logger, views: ViewsContext | null = null): Promise<PgServer> {
     const users = UserStore.fromConfig(config.password, config.usersFile);
     if (!users && !isLoopback(config.pgHost)) {
       throw new ServerConfigError(
         `refusing to listen on ${config.pgHost} without authentication: set SIRIUS_PASSWORD or SIRIUS_USERS_FILE, or listen on 127.0.0.1`,
       );
     }
-    const ctx: ServerContext = { config, engine, log, users, tls: loadTls(config), cancels: new CancelRegistry(), active: new Set() };
+    const ctx: ServerContext = { config, engine, log, users, tls: loadTls(config), cancels: new CancelRegistry(), active: new Set(), views };
     const server = createServer();
     const pg = new PgServer(server, ctx);
     engine.restartListeners.add(() => pg.terminateAll());

@@ -36,6 +36,7 @@ export function allowedInFailedTransaction(cmd: SessionCommand | null): boolean 
 export async function runSessionCommand(conn: Connection, session: Session, cmd: SessionCommand): Promise<CommandResult> {
   const result = await dispatch(conn, session, cmd);
   for (const [name, value] of session.settings.takeReportableChanges()) be.parameterStatus(conn.out, name, value);
+  await session.syncTimeZone();
   return result;
 }
 
@@ -203,7 +204,8 @@ async function setParameter(conn: Connection, session: Session, name: string, va
     await session.engine.run(sql);
     session.engine.changed();
     if (duckScope === 'GLOBAL') {
-      warn(conn, new PgError(SqlState.Warning, `"${name}" is a DuckDB setting shared by every session: this changed it for all of them`, { severity: 'WARNING' }));
+      session.changedGlobals.add(name.replace(/[^A-Za-z0-9_]/g, ''));
+      warn(conn, new PgError(SqlState.Warning, `"${name}" is a DuckDB setting shared by every session: this changed it for all of them until this session ends`, { severity: 'WARNING' }));
     }
   }
 }

@@ -5,6 +5,7 @@ import type { TransactionStatus } from '../wire/backend.js';
 import type { Portal } from './portal.js';
 import type { PreparedQuery } from './prepare.js';
 import { StatementCache } from './statement-cache.js';
+import type { ViewsContext } from './views.js';
 
 /**
  * The state of one authenticated session: settings, transaction status,
@@ -19,6 +20,12 @@ export class Session {
   cancelReason: 'user' | 'timeout' | null = null;
   running = false;
   private destroyed = false;
+  /** The lakehouse views, when the server has a lakehouse (null: plain DuckDB). */
+  views: ViewsContext | null = null;
+  /** Instance-wide DuckDB settings this session changed: restored when it ends. */
+  readonly changedGlobals = new Set<string>();
+  /** The TimeZone last given to this session's DuckDB connection. */
+  private duckTimeZone = '';
 
   constructor(
     readonly user: string,
@@ -36,6 +43,18 @@ export class Session {
 
   async openScratchCatalog(): Promise<void> {
     await this.engine.run(`ATTACH ':memory:' AS ${this.scratchCatalog}; USE ${this.scratchCatalog}`);
+    for (const sql of this.views?.lakehouse.sessionSetupSql() ?? []) await this.engine.run(sql);
+  }
+
+  /**
+   * DuckDB keeps TimeZone per connection (ICU), so the session's TimeZone
+   * also drives DuckDB's time zone arithmetic (date_trunc, casts, date_part).
+   */
+  async syncTimeZone(): Promise<void> {
+    const tz = this.settings.timeZone().iana;
+    if (tz === this.duckTimeZone) return;
+    await this.engine.run(`SET TimeZone = '${tz.replace(/'/g, "''")}'`);
+    this.duckTimeZone = tz;
   }
 
   encodeContext(): EncodeContext {
@@ -73,8 +92,10 @@ export class Session {
     this.statements.clear();
     this.statementCache.clear();
     const catalog = this.scratchCatalog;
+    const resets = [...this.changedGlobals].map((name) => `RESET GLOBAL ${name};`).join(' ');
     void this.engine
-      .run(`USE memory; DETACH DATABASE IF EXISTS ${catalog}`)
+      .run(`${resets} USE memory; DETACH DATABASE IF EXISTS ${catalog}`)
+      .then(() => resets && this.engine.changed())
       .catch(() => undefined)
       .finally(() => this.engine.close());
   }

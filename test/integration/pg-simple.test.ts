@@ -165,9 +165,32 @@ describe('DuckDB settings', () => {
     try {
       await a.query("SET default_null_order = 'nulls_first'");
       expect(notices.join()).toMatch(/shared by every session/);
-      await a.query("SET default_null_order = 'nulls_last'");
+      const other = await server.client();
+      const q = 'SELECT x FROM (VALUES (2), (NULL)) t(x) ORDER BY 1';
+      expect((await other.query(q)).rows).toEqual([{ x: null }, { x: 2 }]);
+      await a.end();
+      await new Promise((r) => setTimeout(r, 200));
+      // restored when the session that changed it ended
+      expect((await other.query(q)).rows).toEqual([{ x: 2 }, { x: null }]);
+      await other.end();
+    } finally {
+      await a.end().catch(() => undefined);
+    }
+  });
+});
+
+describe('TimeZone', () => {
+  it('renders and computes in the session time zone, without touching other sessions', async () => {
+    const a = await server.client({ types: { getTypeParser: () => (v: string) => v } } as never);
+    const b = await server.client({ types: { getTypeParser: () => (v: string) => v } } as never);
+    try {
+      await a.query("SET TimeZone = 'America/Los_Angeles'");
+      const q = "SELECT TIMESTAMPTZ '2021-07-31 07:00:00+00' AS t, date_part('timezone_hour', TIMESTAMPTZ '2021-07-31 07:00:00+00') AS h, date_trunc('day', TIMESTAMPTZ '2021-07-31 03:00:00+00') AS d";
+      expect((await a.query(q)).rows).toEqual([{ t: '2021-07-31 00:00:00-07', h: '-7', d: '2021-07-30 00:00:00-07' }]);
+      expect((await b.query(q)).rows).toEqual([{ t: '2021-07-31 07:00:00+00', h: '0', d: '2021-07-31 00:00:00+00' }]);
     } finally {
       await a.end();
+      await b.end();
     }
   });
 });

@@ -1,5 +1,18 @@
 import type { BlockRow, Micros, NewBlock, NewProcess, NewStream, ProcessRow, StreamRow } from './rows.js';
 import type { CatalogError } from './errors.js';
+import type {
+  ActivityFilter,
+  BlockSlice,
+  BlockSliceQuery,
+  NewPartition,
+  PartitionFilter,
+  PartitionRow,
+  ProcessActivityRow,
+  RetireFilter,
+  StreamActivityRow,
+  TaggedBlockFilter,
+  UpsertPartitionResult,
+} from './partitions.js';
 
 export type InsertResult = 'inserted' | 'duplicate';
 export type BatchInsertResult = { status: InsertResult } | { status: 'rejected'; error: CatalogError };
@@ -72,6 +85,26 @@ export interface Catalog {
 
   /** See the insert_time guarantee above. Takes the clock lock briefly: call it per planning step, not per row. */
   insertTimeWatermark(): Promise<Micros>;
+
+  /**
+   * Records a built partition as live and, in the same transaction, retires every live partition
+   * of the same view instance whose insert range overlaps it (whatever its schema version).
+   * Idempotent on file_path. Concurrent calls for one view instance are serialized.
+   */
+  upsertPartition(p: NewPartition): Promise<UpsertPartitionResult>;
+  /** Ordered by (begin_insert_time, created_at). */
+  listPartitions(filter: PartitionFilter): Promise<PartitionRow[]>;
+  /** Retires the matching live partitions and returns them. */
+  retirePartitions(filter: RetireFilter): Promise<PartitionRow[]>;
+
+  /** Per insert-time slice, the matching blocks' count and Σ nb_objects, ordered by slice (see BlockSliceQuery). */
+  blockSlices(query: BlockSliceQuery): Promise<BlockSlice[]>;
+  /** The matching blocks, ordered by (insert_time, block_id). */
+  listTaggedBlocks(filter: TaggedBlockFilter): Promise<BlockRow[]>;
+  /** Processes by insert time (half-open), each with its most recently inserted block. */
+  listProcessActivity(filter?: ActivityFilter): Promise<ProcessActivityRow[]>;
+  /** Streams by insert time (half-open), each with the insert time of its most recent block. */
+  listStreamActivity(filter?: ActivityFilter): Promise<StreamActivityRow[]>;
 
   /** Throws CatalogError (UNAVAILABLE) when the database cannot answer. */
   health(): Promise<void>;

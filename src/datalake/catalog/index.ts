@@ -5,3 +5,16 @@ export type { ProcessRow, StreamRow, BlockRow, NewProcess, NewStream, NewBlock, 
 export { SqliteCatalog } from './sqlite-catalog.js';
 export { PgCatalog } from './pg-catalog.js';
 export { parsePgCatalogUrl, type PgCatalogTarget } from './pg-url.js';
+export type {
+  PartitionRow,
+  NewPartition,
+  UpsertPartitionResult,
+  PartitionFilter,
+  RetireFilter,
+  TaggedBlockFilter,
+  BlockSliceQuery,
+  BlockSlice,
+  ActivityFilter,
+  ProcessActivityRow,
+  StreamActivityRow,
+} from './partitions.js';

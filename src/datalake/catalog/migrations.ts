@@ -5,6 +5,7 @@ import { CatalogError } from './errors.js';
  * A migration is never edited once released: a change is a new number.
  *   1 datalake index: insert clock, processes, streams, blocks
  *   2 lakehouse partitions
+ *   3 lakehouse planning indexes (blocks by process / stream and insert time)
  */
 export interface Migration {
   version: number;

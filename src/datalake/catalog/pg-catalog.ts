@@ -8,6 +8,20 @@ import { checkKnownVersions } from './migrations.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 import { BLOCK_COLUMNS, blockFromPg, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapPgError, PROCESS_COLUMNS, processFromPg, STREAM_COLUMNS, streamFromPg, TICK_SQL, ts } from './pg-rows.js';
 import { quoteIdent, type PgCatalogTarget } from './pg-url.js';
+import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
+import {
+  blockSlicesQuery,
+  insertPartitionQuery,
+  listPartitionsQuery,
+  listTaggedBlocksQuery,
+  partitionFromPg,
+  processActivityFromPg,
+  processActivityQuery,
+  retireOverlappingQuery,
+  retirePartitionsQuery,
+  streamActivityFromPg,
+  streamActivityQuery,
+} from './pg-partitions.js';
 import { checkUuid, validateBlock, validateProcess, validateStream, type BlockRow, type Micros, type NewBlock, type NewProcess, type NewStream, type ProcessRow, type StreamRow } from './rows.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -170,6 +184,53 @@ export class PgCatalog implements Catalog {
     return Number(rows[0].last_us);
   }
 
+  /** Serialized per view instance by a transaction-scoped advisory lock, across every node of the cluster. */
+  async upsertPartition(p: NewPartition): Promise<UpsertPartitionResult> {
+    validatePartition(p);
+    return this.transaction('upsertPartition', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sirius.partitions.${this.target.schema}.${p.view_set}/${p.instance_id}`]);
+      if (p.file_path !== null && (await client.query(`SELECT 1 FROM ${this.s}.partitions WHERE file_path = $1`, [p.file_path])).rowCount) return { status: 'duplicate', retired: [] };
+      const retire = retireOverlappingQuery(this.s, p);
+      const retired = (await client.query(retire.sql, retire.params)).rows.map(partitionFromPg);
+      const insert = insertPartitionQuery(this.s, p);
+      await client.query(insert.sql, insert.params);
+      return { status: 'inserted', retired };
+    });
+  }
+
+  async listPartitions(filter: PartitionFilter): Promise<PartitionRow[]> {
+    const q = listPartitionsQuery(this.s, filter);
+    return (await this.query('listPartitions', q.sql, q.params)).rows.map(partitionFromPg);
+  }
+
+  async retirePartitions(filter: RetireFilter): Promise<PartitionRow[]> {
+    const q = retirePartitionsQuery(this.s, filter);
+    return (await this.query('retirePartitions', q.sql, q.params)).rows.map(partitionFromPg);
+  }
+
+  async blockSlices(query: BlockSliceQuery): Promise<BlockSlice[]> {
+    checkTaggedFilter(query);
+    const q = blockSlicesQuery(this.s, query);
+    const { rows } = await this.query('blockSlices', q.sql, q.params);
+    return rows.map((r) => ({ sliceBegin: Number(r.slice_begin), blockCount: Number(r.block_count), objectCount: Number(r.object_count) }));
+  }
+
+  async listTaggedBlocks(filter: TaggedBlockFilter): Promise<BlockRow[]> {
+    checkTaggedFilter(filter);
+    const q = listTaggedBlocksQuery(this.s, filter);
+    return (await this.query('listTaggedBlocks', q.sql, q.params)).rows.map(blockFromPg);
+  }
+
+  async listProcessActivity(filter: ActivityFilter = {}): Promise<ProcessActivityRow[]> {
+    const q = processActivityQuery(this.s, filter);
+    return (await this.query('listProcessActivity', q.sql, q.params)).rows.map(processActivityFromPg);
+  }
+
+  async listStreamActivity(filter: ActivityFilter = {}): Promise<StreamActivityRow[]> {
+    const q = streamActivityQuery(this.s, filter);
+    return (await this.query('listStreamActivity', q.sql, q.params)).rows.map(streamActivityFromPg);
+  }
+
   async health(): Promise<void> {
     await this.query('health', 'SELECT 1');
   }
@@ -232,6 +293,21 @@ export class PgCatalog implements Catalog {
       return await this.pool.query(sql, params);
     } catch (err) {
       throw mapPgError(err, what, this.describe());
+    }
+  }
+
+  private async transaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect(what);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw mapPgError(err, what, this.describe());
+    } finally {
+      client.release();
     }
   }
 

@@ -10,6 +10,20 @@ import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { blockFromSqlite, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapSqliteError, processFromSqlite, streamFromSqlite } from './sqlite-rows.js';
 import type { Query } from './query.js';
 import { batchOutcomes, blockIdTaken, blockProblem, finishBatch, planBatch } from './batch.js';
+import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
+import {
+  blockSlicesQuery,
+  INSERT_PARTITION_SQL,
+  listPartitionsQuery,
+  listTaggedBlocksQuery,
+  partitionFromSqlite,
+  processActivityFromSqlite,
+  processActivityQuery,
+  retirePartitionsQuery,
+  RETIRE_OVERLAPPING_SQL,
+  streamActivityFromSqlite,
+  streamActivityQuery,
+} from './sqlite-partitions.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
 const nowMicros = (): number => Date.now() * 1000;
@@ -154,6 +168,49 @@ export class SqliteCatalog implements Catalog {
     });
   }
 
+  /** BEGIN IMMEDIATE takes SQLite's write lock first, which serializes upserts across processes sharing the file. */
+  async upsertPartition(p: NewPartition): Promise<UpsertPartitionResult> {
+    validatePartition(p);
+    return this.guard('upsertPartition', () =>
+      this.db
+        .transaction((): UpsertPartitionResult => {
+          if (p.file_path !== null && this.stmt('SELECT 1 FROM partitions WHERE file_path = ?').get(p.file_path)) return { status: 'duplicate', retired: [] };
+          const now = nowMicros();
+          const retired = (this.stmt(RETIRE_OVERLAPPING_SQL).all({ now, view_set: p.view_set, instance_id: p.instance_id, begin_insert_time: p.begin_insert_time, end_insert_time: p.end_insert_time }) as Record<string, unknown>[]).map(partitionFromSqlite);
+          this.stmt(INSERT_PARTITION_SQL).run(partitionParams(p, now));
+          return { status: 'inserted', retired };
+        })
+        .immediate(),
+    );
+  }
+
+  async listPartitions(filter: PartitionFilter): Promise<PartitionRow[]> {
+    return this.read('listPartitions', listPartitionsQuery(filter)).map(partitionFromSqlite);
+  }
+
+  async retirePartitions(filter: RetireFilter): Promise<PartitionRow[]> {
+    const q = retirePartitionsQuery(filter, nowMicros());
+    return this.guard('retirePartitions', () => this.db.transaction(() => this.stmt(q.sql).all(...q.params) as Record<string, unknown>[]).immediate()).map(partitionFromSqlite);
+  }
+
+  async blockSlices(query: BlockSliceQuery): Promise<BlockSlice[]> {
+    checkTaggedFilter(query);
+    return this.read('blockSlices', blockSlicesQuery(query)).map((r) => ({ sliceBegin: Number(r.slice_begin), blockCount: Number(r.block_count), objectCount: Number(r.object_count) }));
+  }
+
+  async listTaggedBlocks(filter: TaggedBlockFilter): Promise<BlockRow[]> {
+    checkTaggedFilter(filter);
+    return this.read('listTaggedBlocks', listTaggedBlocksQuery(filter)).map(blockFromSqlite);
+  }
+
+  async listProcessActivity(filter: ActivityFilter = {}): Promise<ProcessActivityRow[]> {
+    return this.read('listProcessActivity', processActivityQuery(filter)).map(processActivityFromSqlite);
+  }
+
+  async listStreamActivity(filter: ActivityFilter = {}): Promise<StreamActivityRow[]> {
+    return this.read('listStreamActivity', streamActivityQuery(filter)).map(streamActivityFromSqlite);
+  }
+
   async health(): Promise<void> {
     this.guard('health', () => this.db.prepare('SELECT 1').get());
   }
@@ -218,4 +275,9 @@ export class SqliteCatalog implements Catalog {
       throw mapSqliteError(err, what, this.describe());
     }
   }
+}
+
+function partitionParams(p: NewPartition, now: number): Record<string, unknown> {
+  const { view_set, instance_id, begin_insert_time, end_insert_time, schema_version, min_event_time, max_event_time, row_count, file_path, file_size, source_count } = p;
+  return { view_set, instance_id, begin_insert_time, end_insert_time, schema_version, min_event_time, max_event_time, row_count, file_path, file_size, source_count, created_at: now };
 }

@@ -53,4 +53,14 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       `CREATE INDEX partitions_lookup ON partitions (view_set, instance_id, begin_insert_time)`,
     ],
   },
+  {
+    version: 3,
+    name: 'lakehouse planning indexes',
+    // Partition planning asks for a process's or stream's blocks by insert time (per-slice sums, the
+    // latest block of a process): (id, insert_time) answers both from the index alone.
+    statements: () => [
+      `CREATE INDEX blocks_process_insert_time ON blocks (process_id, insert_time)`,
+      `CREATE INDEX blocks_stream_insert_time ON blocks (stream_id, insert_time)`,
+    ],
+  },
 ];

@@ -33,7 +33,7 @@ describe('PgCatalog', () => {
   it('keys blocks by block_id and indexes process, stream, insert time and time range', async () => {
     const { rows } = await schema.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'blocks' ORDER BY indexname`, [schema.schema]);
     const defs = rows.map((r) => String(r.indexdef).replace(/^.* USING btree /, ''));
-    expect(defs).toEqual(expect.arrayContaining(['(block_id)', '(process_id)', '(stream_id)', '(insert_time)', '(begin_time, end_time)']));
+    expect(defs).toEqual(expect.arrayContaining(['(block_id)', '(process_id)', '(stream_id)', '(insert_time)', '(begin_time, end_time)', '(process_id, insert_time)', '(stream_id, insert_time)']));
     const pk = await schema.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = $1::regclass AND i.indisprimary`, [`"${schema.schema}".blocks`]);
     expect(pk.rows.map((r) => r.attname)).toEqual(['block_id']);
   });
@@ -43,6 +43,7 @@ describe('PgCatalog', () => {
     expect(m.rows).toEqual([
       { version: 1, name: 'datalake index' },
       { version: 2, name: 'lakehouse partitions' },
+      { version: 3, name: 'lakehouse planning indexes' },
     ]);
     const s = await seedStream(catalog);
     const b = newBlock(s, { begin_time: 1_700_000_000_123_457, end_time: 1_700_000_000_123_458 });

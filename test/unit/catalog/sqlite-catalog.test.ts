@@ -41,6 +41,7 @@ describe('SqliteCatalog', () => {
     expect(db.prepare('SELECT version, name FROM sirius_migrations ORDER BY version').all()).toEqual([
       { version: 1, name: 'datalake index' },
       { version: 2, name: 'lakehouse partitions' },
+      { version: 3, name: 'lakehouse planning indexes' },
     ]);
     db.close();
   });
@@ -54,7 +55,7 @@ describe('SqliteCatalog', () => {
     db.prepare('INSERT INTO sirius_migrations VALUES (99, ?, 0)').run('from the future');
     db.close();
     const again = new SqliteCatalog(path);
-    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(2\)/);
+    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(3\)/);
     await again.close();
   });
 

@@ -1,0 +1,92 @@
+import type { DuckSqlParser } from '../sql/duck-parser.js';
+import { applyOverrides, deriveRanges, evaluateOverrides, hullRanges, type TimeRange } from '../sql/time-range.js';
+import { quoteIdentifier } from '../sql/view-instance-rewrite.js';
+import { findViews, mentionsView, type FoundViews, type ViewDefs } from '../sql/views-in-query.js';
+import * as be from '../wire/backend.js';
+import type { Connection } from './connection.js';
+import type { Session } from './session.js';
+
+/**
+ * The bridge between a statement and the lakehouse (docs/lakehouse.md):
+ * at Parse, the views a statement names become TEMP VIEWs of the right
+ * schema (so DuckDB can prepare and describe it); at Execute, once bound
+ * parameters are known, each view's time range picks the partitions, which
+ * are materialized if needed and become the TEMP VIEW's files.
+ */
+/** What the server needs of the lakehouse (src/lakehouse implements it). */
+export interface ViewResolver {
+  /** Throws a PgError (42P01/22023) for an unknown view set, a view without instances or an unknown id. */
+  checkRef(ref: { viewSet: string; instanceId: string }): void;
+  /** The files of the view for a time range, pinned in the local cache until release(). */
+  resolve(ref: { viewSet: string; instanceId: string }, range: TimeRange, progress?: (message: string) => void): Promise<{ files: string[]; release(): void }>;
+  /** SQL of a relation with the view's columns and no rows. */
+  emptyRelationSql(viewSet: string): string;
+  /** SQL of the relation reading these partition files. */
+  filesRelationSql(viewSet: string, files: string[]): string;
+  /** Statements every session connection runs once (view macros such as property_get). */
+  sessionSetupSql(): readonly string[];
+}
+
+export interface ViewsContext {
+  lakehouse: ViewResolver;
+  parser: DuckSqlParser;
+  defs: ViewDefs;
+}
+
+/** Finds the views of a statement and defines them as empty relations; null when it names none. */
+export async function prepareViews(views: ViewsContext, session: Session, sql: string): Promise<FoundViews | null> {
+  if (!mentionsView(sql, views.defs)) return null;
+  const found = await findViews(views.parser, sql, views.defs);
+  if (found.refs.length === 0) return null;
+  for (const ref of uniqueTables(found)) {
+    views.lakehouse.checkRef({ viewSet: ref.viewSet, instanceId: ref.instanceId });
+    await defineView(session, ref.tableName, views.lakehouse.emptyRelationSql(ref.viewSet));
+  }
+  return found;
+}
+
+/**
+ * Before Execute: resolve each view's partitions for its time range and point
+ * its TEMP VIEW at them. Returns the releases of the pinned files, to call
+ * when the statement is done.
+ */
+export async function bindViews(views: ViewsContext, conn: Connection, session: Session, found: FoundViews, params: (Buffer | null)[]): Promise<(() => void)[]> {
+  const timeZone = session.settings.timeZone().iana;
+  const textParams = params.map((p) => (p === null ? null : p.toString('utf8')));
+  const ranges = await deriveRanges(views.parser, found, { timeZone, params: textParams });
+  const overrides = await evaluateOverrides(
+    views.parser,
+    { begin: session.settings.get('sirius.query_range_begin', true) || undefined, end: session.settings.get('sirius.query_range_end', true) || undefined },
+    timeZone,
+  );
+  const byTable = new Map<string, { ref: FoundViews['refs'][number]; range: TimeRange }>();
+  for (const ref of found.refs) {
+    const range = applyOverrides(ranges.get(ref) ?? {}, overrides);
+    const seen = byTable.get(ref.tableName);
+    byTable.set(ref.tableName, { ref, range: seen ? hullRanges(seen.range, range) : range });
+  }
+  const releases: (() => void)[] = [];
+  const progress = (message: string): void => be.noticeResponse(conn.out, message, { severity: 'NOTICE' });
+  try {
+    for (const [table, { ref, range }] of byTable) {
+      const resolved = await views.lakehouse.resolve({ viewSet: ref.viewSet, instanceId: ref.instanceId }, range, progress);
+      releases.push(() => resolved.release());
+      const { files } = resolved;
+      const relation = files.length === 0 ? views.lakehouse.emptyRelationSql(ref.viewSet) : views.lakehouse.filesRelationSql(ref.viewSet, files);
+      await defineView(session, table, relation);
+    }
+  } catch (err) {
+    for (const r of releases) r();
+    throw err;
+  }
+  return releases;
+}
+
+function uniqueTables(found: FoundViews): FoundViews['refs'] {
+  const seen = new Set<string>();
+  return found.refs.filter((r) => !seen.has(r.tableName) && seen.add(r.tableName));
+}
+
+async function defineView(session: Session, table: string, relationSql: string): Promise<void> {
+  await session.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(table)} AS ${relationSql}`);
+}
