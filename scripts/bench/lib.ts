@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Shared pieces of the benchmarks: a Sirius process, the reference PostgreSQL, reporting. */
@@ -58,7 +58,7 @@ export function machine(): string {
   return [
     `- CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
     `- Node ${process.version}, @duckdb/node-api ${duck}, ${pgVersion}, PostgreSQL server 15 on 127.0.0.1:5432`,
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}; load average at the end of the run: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`,
   ].join('\n');
 }
 
