@@ -21,6 +21,10 @@ const BENCHES: Bench[] = [
   { file: 'roundtrip.ts', args: ['10'] },
   { file: 'sdk-cost.ts', args: [], title: 'SDK cost per event on the calling thread (issue 3)' },
   { file: 'ingest.ts', args: [] },
+  { file: 'materialize.ts', args: [] },
+  { file: 'lakehouse-overhead.ts', args: [] },
+  { file: 'lakehouse-vs-pg.ts', args: [] },
+  { file: 'lakehouse-dashboard.ts', args: [] },
 ];
 
 const only = process.argv.slice(2);
