@@ -8,6 +8,8 @@ import { Lakehouse } from '../lakehouse/index.js';
 import { LakehouseViews } from '../lakehouse/view-resolver.js';
 import { DuckSqlParser } from '../sql/duck-parser.js';
 import { startIngestService, type IngestService } from './ingest.js';
+import { newMaintenance } from './maintain.js';
+import type { Maintenance } from '../lakehouse/maintenance.js';
 
 /** A running Sirius: the one place where concrete implementations are wired together. */
 export interface Sirius {
@@ -16,6 +18,8 @@ export interface Sirius {
   /** The ingestion HTTP service (`ingest.server.address()`), its catalog and object store. */
   ingest: IngestService;
   lakehouse: Lakehouse;
+  /** The maintenance loop; undefined when SIRIUS_MAINTENANCE_INTERVAL_MS is 0. */
+  maintenance?: Maintenance;
   close(): Promise<void>;
 }
 
@@ -48,12 +52,16 @@ export async function startSirius(config: Config, log: Logger): Promise<Sirius> 
     await ingest.close();
     throw err;
   }
+  const maintenance = config.maintenanceIntervalMs > 0 ? newMaintenance(config, log, { lakehouse, catalog: ingest.catalog, store: ingest.objectStore }) : undefined;
+  maintenance?.start();
   return {
     pg,
     engine,
     ingest,
     lakehouse,
+    maintenance,
     async close() {
+      await maintenance?.stop();
       await ingest.close();
       await pg.close();
       parser?.close();

@@ -5,12 +5,15 @@ import { ServerConfigError } from '../server/server.js';
 import { startSirius } from './app.js';
 import { runGenerate } from './generate.js';
 import { ingestReadyLine, runIngest } from './ingest.js';
+import { startMaintain } from './maintain.js';
 
 const USAGE = `usage: sirius <command> [options]
 
 commands:
   serve      start the PostgreSQL wire server and the ingestion service (embedded default: data under ./data)
   ingest     start the ingestion HTTP service alone
+  maintain   run the lakehouse maintenance loop alone (build recent global views, merge closed hours,
+             delete retired partition files); --once for a single run
   generate   send synthetic logs, metrics and spans through the SDK (sirius generate --help)
   help       show this text
 
@@ -36,6 +39,27 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
+async function maintain(argv: string[]): Promise<void> {
+  const once = argv.includes('--once');
+  const config = loadConfig(process.env, argv.filter((a) => a !== '--once'));
+  const log = createLogger(config.logLevel);
+  const service = await startMaintain(config, log, once);
+  if (once) {
+    const [run] = service.maintenance.history();
+    await service.close();
+    process.stdout.write(JSON.stringify(run) + '\n');
+    if (run.errors.length > 0) process.exitCode = 1;
+    return;
+  }
+  const stop = async (signal: string): Promise<void> => {
+    log.info({ signal }, 'shutting down');
+    await service.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
@@ -45,6 +69,8 @@ async function main(): Promise<void> {
       const config = loadConfig(process.env, rest);
       return runIngest(config, createLogger(config.logLevel));
     }
+    case 'maintain':
+      return maintain(rest);
     case 'generate':
       process.exitCode = await runGenerate(rest);
       return;

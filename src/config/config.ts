@@ -39,6 +39,12 @@ export interface Config {
   maxBlockBytes: number;
   /** Bound of the local Parquet partition cache (dataDir/cache), in bytes. */
   cacheMaxBytes: number;
+  /** Pause between maintenance runs (recent global slices built, closed hours merged, retired files deleted), ms; 0 disables the loop in `serve`. */
+  maintenanceIntervalMs: number;
+  /** How far back from the newest insert time the maintenance loop keeps global views built and merged, ms. */
+  maintenanceWindowMs: number;
+  /** How long the file of a retired partition stays in the object store (queries may still read it), ms. */
+  retiredGraceMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,6 +72,10 @@ const DEFAULTS: Config = {
   catalogUrl: '',
   maxBlockBytes: 64 * 1024 * 1024,
   cacheMaxBytes: 8 * 1024 * 1024 * 1024,
+  maintenanceIntervalMs: 10_000,
+  maintenanceWindowMs: 3_600_000,
+  // Longer than a query's lease on its files (10 minutes).
+  retiredGraceMs: 15 * 60_000,
 };
 
 /** SIRIUS_PG_PORT ↔ pgPort ↔ --pg-port */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import type { Catalog, NewPartition, PartitionRow } from '../datalake/catalog/index.js';
+import type { Catalog, NewPartition, PartitionRow, ProcessRow, StreamRow } from '../datalake/catalog/index.js';
 import type { ObjectStore } from '../datalake/objectstore/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log/log.js';
@@ -8,9 +8,13 @@ import { emptyRelationSql, findViewSet, VIEW_MACROS_SQL, VIEW_SETS, viewSetInfo,
 import { BlockReader } from './block-reader.js';
 import { Lease, PartitionCache } from './cache.js';
 import { CarryStore } from './carry-store.js';
+import { PgError } from '../wire/pg-error.js';
+import { SqlState } from '../wire/sqlstate.js';
 import { invalidRange, lakehouseFailure, unknownViewSet } from './errors.js';
-import { resolveInstance } from './instance.js';
+import { resolveInstance, type Instance } from './instance.js';
 import { Materializer, type SliceTask } from './materializer.js';
+import { PartitionMerger, type MergeOutcome } from './merge.js';
+import { buildLockFor } from './pg-lock.js';
 import { planSlices } from './planner.js';
 import { Limiter, PROCESS_LOCAL_LOCK, SingleFlight, type BuildLock } from './single-flight.js';
 import { LakehouseCounters, type LakehouseStats } from './stats.js';
@@ -35,7 +39,7 @@ export interface LakehouseOptions {
   buildConcurrency?: number;
   /** How long a resolve pins its files when release() is not called (default 10 minutes). */
   leaseMs?: number;
-  /** Serializes builds across processes (default: this process only). */
+  /** Serializes builds across processes (default: advisory locks on a PostgreSQL catalog, else this process only). */
   lock?: BuildLock;
 }
 
@@ -61,6 +65,7 @@ export class Lakehouse {
   private readonly reader: BlockReader;
   private readonly writers: WriterPool;
   private readonly materializer: Materializer;
+  private readonly merger: PartitionMerger;
   private readonly flights = new SingleFlight<PartitionInfo>();
   private readonly builds: Limiter;
   private readonly lock: BuildLock;
@@ -79,7 +84,8 @@ export class Lakehouse {
     const carries = new CarryStore(deps.catalog, this.reader);
     this.materializer = new Materializer({ catalog: deps.catalog, store: deps.store, cache: this.cache, reader: this.reader, carries, writers: this.writers, log: deps.log });
     this.builds = new Limiter(o.buildConcurrency ?? 2);
-    this.lock = o.lock ?? PROCESS_LOCAL_LOCK;
+    this.merger = new PartitionMerger({ catalog: deps.catalog, store: deps.store, cache: this.cache, writers: this.writers });
+    this.lock = o.lock ?? buildLockFor(deps.catalog);
     this.leaseMs = o.leaseMs ?? 10 * 60_000;
   }
 
@@ -94,16 +100,123 @@ export class Lakehouse {
     try {
       await this.init();
       const instance = await resolveInstance(view, ref.instanceId, this.catalog);
-      await this.retireOldSchemas(view);
-      if (range.begin !== undefined && range.end !== undefined && range.begin >= range.end) return this.localFiles(view, []);
-      const bound = (await this.catalog.insertTimeWatermark()) + 1;
-      const slices = await planSlices(this.catalog, view, instance, range, bound);
-      progress?.(`${view.name}/${instance.id}: ${slices.length} partition(s), ${slices.filter((s) => !s.fresh).length} to build`);
-      const parts = await Promise.all(slices.map((s) => s.fresh ?? this.materialize({ view, instance, begin: s.begin, end: s.end, bound }, s.need, progress)));
-      return await this.localFiles(view, parts);
+      return await this.localFiles(view, await this.buildRange(view, instance, range, progress));
     } catch (err) {
       throw lakehouseFailure(err, `resolving ${view.name}/${ref.instanceId}`);
     }
+  }
+
+  /**
+   * Builds the partitions that a query over this event-time range would read
+   * (stale or missing ones; fresh ones are kept) and returns their catalog rows.
+   */
+  async materializeRange(ref: ViewRef, range: TimeRange, progress?: (msg: string) => void): Promise<PartitionRow[]> {
+    const view = this.viewSet(ref.viewSet);
+    checkRange(range);
+    try {
+      await this.init();
+      const instance = await resolveInstance(view, ref.instanceId, this.catalog);
+      const parts = await this.buildRange(view, instance, range, progress);
+      if (parts.length === 0) return [];
+      // the catalog rows (with created_at) of exactly these partitions: slices, or merged ones covering several
+      const spans = new Set(parts.map((p) => `${p.begin_insert_time}:${p.end_insert_time}`));
+      const rows = await this.catalog.listPartitions({ viewSet: view.name, instanceId: instance.id, insertTimeBegin: parts[0].begin_insert_time, insertTimeEnd: parts[parts.length - 1].end_insert_time });
+      return rows.filter((p) => spans.has(`${p.begin_insert_time}:${p.end_insert_time}`));
+    } catch (err) {
+      throw lakehouseFailure(err, `materializing ${view.name}/${ref.instanceId}`);
+    }
+  }
+
+  /**
+   * Retires the live partitions of a view instance whose insert-time range
+   * overlaps `range`; the next query rebuilds what it needs. The catalog can
+   * only retire a whole view instance (RetireFilter has no range), so a range
+   * that leaves live partitions of the instance outside it is refused (0A000)
+   * rather than retiring more than asked.
+   */
+  async retireRange(ref: ViewRef, range: TimeRange, progress?: (msg: string) => void): Promise<PartitionRow[]> {
+    const view = this.viewSet(ref.viewSet);
+    checkRange(range);
+    try {
+      await this.init();
+      const instance = await resolveInstance(view, ref.instanceId, this.catalog);
+      const live = await this.catalog.listPartitions({ viewSet: view.name, instanceId: instance.id });
+      const overlaps = (p: PartitionRow): boolean => (range.end === undefined || p.begin_insert_time < range.end) && (range.begin === undefined || p.end_insert_time > range.begin);
+      const outside = live.filter((p) => !overlaps(p));
+      if (live.length === outside.length) return [];
+      if (outside.length > 0) throw partialRetire(view.name, instance.id, outside);
+      const retired = await this.catalog.retirePartitions({ viewSet: view.name, instanceId: instance.id });
+      for (const p of retired) if (p.file_path) await this.cache.drop(p.file_path);
+      progress?.(`retired ${retired.length} partition(s) of ${view.name}/${instance.id}`);
+      return retired.sort((a, b) => a.begin_insert_time - b.begin_insert_time);
+    } catch (err) {
+      throw lakehouseFailure(err, `retiring ${view.name}/${ref.instanceId}`);
+    }
+  }
+
+  /**
+   * The live partitions of every view instance (or of one view set / instance).
+   * The catalog lists partitions per view instance, so this asks once per
+   * instance that could have some: global, and each process or stream.
+   */
+  async listLivePartitions(filter: { viewSet?: string; instanceId?: string } = {}): Promise<PartitionRow[]> {
+    const views = filter.viewSet === undefined ? VIEW_SETS : [this.viewSet(filter.viewSet)];
+    try {
+      const [processes, streams] = await Promise.all([this.catalog.listProcesses(), this.catalog.listStreams()]);
+      const out: PartitionRow[] = [];
+      for (const view of views) {
+        const ids = filter.instanceId !== undefined ? [filter.instanceId] : instanceIds(view, processes, streams);
+        for (const id of ids) out.push(...(await this.catalog.listPartitions({ viewSet: view.name, instanceId: id })));
+      }
+      return out;
+    } catch (err) {
+      throw lakehouseFailure(err, 'listing partitions');
+    }
+  }
+
+  /**
+   * Builds the stale or missing partitions of a view's global instance whose
+   * slices overlap an insert-time range (up to the watermark), without a query:
+   * the maintenance loop keeps recent slices warm this way.
+   */
+  async refresh(viewSet: string, insertRange: TimeRange): Promise<{ slices: number; built: number }> {
+    const view = this.viewSet(viewSet);
+    checkRange(insertRange);
+    try {
+      await this.init();
+      const instance = await resolveInstance(view, 'global', this.catalog);
+      await this.retireOldSchemas(view);
+      const bound = (await this.catalog.insertTimeWatermark()) + 1;
+      const slices = await planSlices(this.catalog, view, instance, insertRange, bound, 'insert');
+      const stale = slices.filter((s) => !s.fresh);
+      await Promise.all(stale.map((s) => this.materialize({ view, instance, begin: s.begin, end: s.end, bound }, s.need)));
+      return { slices: slices.length, built: stale.length };
+    } catch (err) {
+      throw lakehouseFailure(err, `refreshing ${view.name}/global`);
+    }
+  }
+
+  /**
+   * Merges the partitions of a closed insert-time range [begin, end) of a
+   * block view's global instance into one (see merge.ts). `end` must not be
+   * after the insert-time watermark.
+   */
+  async merge(viewSet: string, begin: number, end: number): Promise<MergeOutcome> {
+    const view = this.viewSet(viewSet);
+    if (view.source !== 'blocks' || !view.global) throw invalidRange(`view set ${view.name} has no global block partitions to merge`);
+    try {
+      await this.init();
+      const watermark = await this.catalog.insertTimeWatermark();
+      if (end > watermark + 1) throw invalidRange(`cannot merge ${view.name} [${begin}, ${end}): it ends after the insert-time watermark ${watermark}`);
+      return await this.lock.withLock(`${view.name}/global/merge/${begin}`, () => this.merger.merge(view, { id: 'global' }, begin, end));
+    } catch (err) {
+      throw lakehouseFailure(err, `merging ${view.name}/global`);
+    }
+  }
+
+  /** Drops a file from the local cache unless a query holds it (garbage collection of retired partitions). */
+  dropCached(key: string): Promise<void> {
+    return this.cache.drop(key);
   }
 
   /** The SQL of an empty relation with the view's columns (for DESCRIBE before files exist). */
@@ -149,6 +262,16 @@ export class Lakehouse {
     }
   }
 
+  /** Plans the range's slices and builds the ones that are not fresh; in insert-time order. */
+  private async buildRange(view: ViewSetDef, instance: Instance, range: TimeRange, progress?: (msg: string) => void): Promise<PartitionInfo[]> {
+    await this.retireOldSchemas(view);
+    if (range.begin !== undefined && range.end !== undefined && range.begin >= range.end) return [];
+    const bound = (await this.catalog.insertTimeWatermark()) + 1;
+    const slices = await planSlices(this.catalog, view, instance, range, bound);
+    progress?.(`${view.name}/${instance.id}: ${slices.length} partition(s), ${slices.filter((s) => !s.fresh).length} to build`);
+    return Promise.all(slices.map((s) => s.fresh ?? this.materialize({ view, instance, begin: s.begin, end: s.end, bound }, s.need, progress)));
+  }
+
   private viewSet(name: string): ViewSetDef {
     const view = findViewSet(name);
     if (!view) throw unknownViewSet(name, viewSetNames());
@@ -163,6 +286,9 @@ export class Lakehouse {
       () =>
         this.builds.run(() =>
           this.lock.withLock(key, async () => {
+            // Another process may have built it while we waited for the lock.
+            const done = this.lock === PROCESS_LOCAL_LOCK ? undefined : await this.builtElsewhere(task, need);
+            if (done) return done;
             const started = performance.now();
             const partition = await this.materializer.build(task);
             this.counters.built(key);
@@ -174,6 +300,11 @@ export class Lakehouse {
         ),
       (p) => p.source_count >= need,
     );
+  }
+
+  private async builtElsewhere(task: SliceTask, need: number): Promise<PartitionRow | undefined> {
+    const parts = await this.catalog.listPartitions({ viewSet: task.view.name, instanceId: task.instance.id, insertTimeBegin: task.begin, insertTimeEnd: task.end });
+    return parts.find((p) => p.begin_insert_time === task.begin && p.end_insert_time === task.end && p.schema_version === task.view.schemaVersion && p.source_count >= need);
   }
 
   /** Once per view set and process: partitions of other schema versions are retired (and their cached files dropped). */
@@ -197,3 +328,21 @@ function checkRange(range: TimeRange): void {
   }
 }
 
+
+/** The instances of a view set that may have partitions: global, and its processes or (tagged) streams. */
+function instanceIds(view: ViewSetDef, processes: ProcessRow[], streams: StreamRow[]): string[] {
+  const ids = view.global ? ['global'] : [];
+  if (view.instanceKind === 'process') ids.push(...processes.map((p) => p.process_id));
+  const tag = view.source === 'blocks' ? view.streamTag : undefined;
+  if (view.instanceKind === 'stream') ids.push(...streams.filter((s) => tag === undefined || s.tags.includes(tag)).map((s) => s.stream_id));
+  return ids;
+}
+
+function partialRetire(viewSet: string, instanceId: string, outside: PartitionRow[]): PgError {
+  const iso = (us: number): string => new Date(us / 1000).toISOString();
+  const first = outside[0];
+  return new PgError(SqlState.FeatureNotSupported, `cannot retire part of ${viewSet}/${instanceId}: the catalog retires a whole view instance, and ${outside.length} live partition(s) lie outside the range`, {
+    detail: `for example [${iso(first.begin_insert_time)}, ${iso(first.end_insert_time)})`,
+    hint: 'give a range that covers every live partition of the view instance (see list_partitions())',
+  });
+}

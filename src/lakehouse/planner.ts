@@ -31,23 +31,57 @@ export function sourceKeyOfActivity(rows: readonly { insert_time: number; last_b
  * and, when the catalog has one, its fresh partition (same slice, current
  * schema version, key at least as large: keys only grow, so a larger key is a
  * partition built from a superset that includes everything this query needs).
+ * `by: 'insert'` reads `range` as an insert-time range for every view (the maintenance loop).
  */
-export async function planSlices(catalog: Catalog, view: ViewSetDef, instance: Instance, range: EventRange, bound: number): Promise<PlannedSlice[]> {
-  const slices = await neededSlices(catalog, view, instance, range, bound);
+export async function planSlices(catalog: Catalog, view: ViewSetDef, instance: Instance, range: EventRange, bound: number, by: 'event' | 'insert' = 'event'): Promise<PlannedSlice[]> {
+  const slices = await neededSlices(catalog, view, instance, range, bound, by);
   if (slices.length === 0) return slices;
   const existing = await catalog.listPartitions({ viewSet: view.name, instanceId: instance.id, insertTimeBegin: slices[0].begin, insertTimeEnd: slices[slices.length - 1].end });
+  const current = existing.filter((p) => p.schema_version === view.schemaVersion);
   const byBegin = new Map<number, PartitionRow>();
-  for (const p of existing) if (p.schema_version === view.schemaVersion && p.end_insert_time - p.begin_insert_time === view.sliceWidth) byBegin.set(p.begin_insert_time, p);
+  for (const p of current) if (p.end_insert_time - p.begin_insert_time === view.sliceWidth) byBegin.set(p.begin_insert_time, p);
   for (const s of slices) {
     const p = byBegin.get(s.begin);
     if (p && p.source_count >= s.need) s.fresh = p;
   }
-  return slices;
+  return coverWithMerged(slices, current.filter((p) => p.end_insert_time - p.begin_insert_time > view.sliceWidth));
 }
 
-async function neededSlices(catalog: Catalog, view: ViewSetDef, instance: Instance, range: EventRange, bound: number): Promise<PlannedSlice[]> {
+/**
+ * Replaces the slices that a merged partition (maintenance.ts: a wider slice
+ * built from complete ones) covers by that one partition, when its key is at
+ * least the sum of theirs. Merged partitions are made only of complete slices,
+ * so a smaller sum cannot happen unless something went wrong: the slices are
+ * then rebuilt, which retires the merged partition.
+ */
+export function coverWithMerged(slices: PlannedSlice[], merged: readonly PartitionRow[]): PlannedSlice[] {
+  if (merged.length === 0) return slices;
+  const out: PlannedSlice[] = [];
+  for (let i = 0; i < slices.length; ) {
+    const m = merged.find((p) => p.begin_insert_time <= slices[i].begin && slices[i].end <= p.end_insert_time);
+    if (!m) {
+      out.push(slices[i++]);
+      continue;
+    }
+    let j = i;
+    let need = 0;
+    while (j < slices.length && slices[j].end <= m.end_insert_time) need += slices[j++].need;
+    if (m.source_count >= need) out.push({ begin: m.begin_insert_time, end: m.end_insert_time, need, fresh: m });
+    else out.push(...slices.slice(i, j).map((s) => ({ ...s, fresh: undefined })));
+    i = j;
+  }
+  return out;
+}
+
+async function neededSlices(catalog: Catalog, view: ViewSetDef, instance: Instance, range: EventRange, bound: number, by: 'event' | 'insert'): Promise<PlannedSlice[]> {
   const w = view.sliceWidth;
   const slice = (begin: number, need: number): PlannedSlice => ({ begin, end: begin + w, need });
+  if (view.source === 'blocks' && by === 'insert') {
+    const insertTimeBegin = range.begin === undefined ? undefined : alignDown(range.begin, w);
+    const insertTimeEnd = Math.min(bound, range.end === undefined ? bound : alignUp(range.end, w));
+    const stats = await catalog.blockSlices({ sliceWidth: w, streamTag: view.streamTag, processId: instance.processId, streamId: instance.streamId, insertTimeBegin, insertTimeEnd });
+    return stats.map((s) => slice(s.sliceBegin, s.objectCount));
+  }
   if (view.source === 'blocks') {
     const r = view.blockRange(range);
     const stats = await catalog.blockSlices({ sliceWidth: w, streamTag: view.streamTag, processId: instance.processId, streamId: instance.streamId, beginTime: r.begin, endTime: r.end, insertTimeEnd: bound });

@@ -42,6 +42,11 @@ export class LakehouseViews {
   sessionSetupSql(): readonly string[] {
     return this.lakehouse.sessionSetupSql();
   }
+
+  /** For the administration functions (server/admin-functions.ts). */
+  admin(): Lakehouse {
+    return this.lakehouse;
+  }
 }
 
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;

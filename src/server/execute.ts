@@ -9,6 +9,7 @@ import { checkNotFailed, checkWritable } from './prepare.js';
 import type { Session } from './session.js';
 import { runSessionCommand } from './session-commands.js';
 import { bindViews } from './views.js';
+import { runAdminCalls } from './admin-calls.js';
 
 /**
  * Runs a portal: starts it on first Execute, then streams DataRows until the
@@ -61,9 +62,12 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   await session.parkOpenPortals(portal);
   let stmt = target.stmt;
   const formats = expandFormats(portal.paramFormats, portal.params.length, 'parameter formats', 'parameters');
-  if (portal.query.views && session.views) {
-    portal.releases = await bindViews(session.views, conn, session, portal.query.views, portal.params);
-    // DuckDB does not re-bind a prepared statement when a TEMP VIEW it reads is replaced: prepare it over the new files
+  const { admin, views } = portal.query;
+  if (admin && session.views) await runAdminCalls(session.views.lakehouse.admin(), conn, session, admin);
+  if (views && session.views) portal.releases = await bindViews(session.views, conn, session, views, portal.params);
+  if ((admin || views) && session.views) {
+    // DuckDB does not re-bind a prepared statement when a TEMP VIEW it reads is replaced, and one planned over
+    // an empty table returns garbage strings under ORDER BY once rows arrive (DuckDB 1.5): prepare it again
     stmt = await session.engine.prepare(target.sql);
     portal.ownStatement = stmt;
   }

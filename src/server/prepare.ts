@@ -10,6 +10,7 @@ import { SqlState } from '../wire/sqlstate.js';
 import type { Session } from './session.js';
 import { StatementCache } from './statement-cache.js';
 import { prepareViews } from './views.js';
+import { defineAdminTables, findAdminCalls, type AdminCalls } from './admin-calls.js';
 import type { FoundViews } from '../sql/views-in-query.js';
 import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
 
@@ -39,6 +40,8 @@ export class PreparedQuery {
   generation = 0;
   /** The telemetry views the statement reads, bound to partitions at each Execute. */
   views: FoundViews | null = null;
+  /** The administration function calls (list_partitions() …), run at each Execute before the statement. */
+  admin: AdminCalls | null = null;
 
   constructor(
     readonly sql: string,
@@ -98,10 +101,14 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   if (command) {
     return new PreparedQuery(sql, kind, declared.slice(), commandColumns(command, session), { kind: 'command', command });
   }
-  const views = session.views ? await prepareViews(session.views, session, sql) : null;
-  const duckSql = views ? views.rewrittenSql : sql;
+  const admin = session.views ? findAdminCalls(sql, session.views.lakehouse.admin()) : null;
+  if (admin) await defineAdminTables(session, admin);
+  const afterAdmin = admin ? admin.rewrittenSql : sql;
+  const views = session.views ? await prepareViews(session.views, session, afterAdmin) : null;
+  const duckSql = views ? views.rewrittenSql : afterAdmin;
   const query = await prepareDuck(session, sql, duckSql, kind, declared);
   query.views = views;
+  query.admin = admin;
   return query;
 }
 

@@ -3,6 +3,7 @@ import { applyOverrides, deriveRanges, evaluateOverrides, hullRanges, type TimeR
 import { quoteIdentifier } from '../sql/view-instance-rewrite.js';
 import { findViews, mentionsView, type FoundViews, type ViewDefs } from '../sql/views-in-query.js';
 import * as be from '../wire/backend.js';
+import type { LakehouseAdmin } from './admin-functions.js';
 import type { Connection } from './connection.js';
 import type { Session } from './session.js';
 
@@ -25,6 +26,8 @@ export interface ViewResolver {
   filesRelationSql(viewSet: string, files: string[]): string;
   /** Statements every session connection runs once (view macros such as property_get). */
   sessionSetupSql(): readonly string[];
+  /** The administration functions' side of the lakehouse (list_partitions(), materialize_partitions(), …). */
+  admin(): LakehouseAdmin;
 }
 
 export interface ViewsContext {
@@ -66,7 +69,11 @@ export async function bindViews(views: ViewsContext, conn: Connection, session: 
     byTable.set(ref.tableName, { ref, range: seen ? hullRanges(seen.range, range) : range });
   }
   const releases: (() => void)[] = [];
-  const progress = (message: string): void => be.noticeResponse(conn.out, message, { severity: 'NOTICE' });
+  // flushed at once, so the client sees progress while a cold partition builds
+  const progress = (message: string): void => {
+    be.noticeResponse(conn.out, message, { severity: 'NOTICE' });
+    void conn.flush();
+  };
   try {
     for (const [table, { ref, range }] of byTable) {
       const resolved = await views.lakehouse.resolve({ viewSet: ref.viewSet, instanceId: ref.instanceId }, range, progress);

@@ -23,7 +23,8 @@ export interface TestServer {
 
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sirius-test-'));
-  const config = defaultConfig({ dataDir, pgPort: 0, httpPort: 0, threads: 2, ...overrides });
+  // no background maintenance unless a test asks for it: tests that count builds stay deterministic
+  const config = defaultConfig({ dataDir, pgPort: 0, httpPort: 0, threads: 2, maintenanceIntervalMs: 0, ...overrides });
   const sirius = await startSirius(config, silentLogger());
   const { host, port } = sirius.pg.address();
   const ingest = sirius.ingest.server.address();

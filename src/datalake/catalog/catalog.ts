@@ -9,6 +9,7 @@ import type {
   PartitionRow,
   ProcessActivityRow,
   RetireFilter,
+  RetiredFilter,
   StreamActivityRow,
   TaggedBlockFilter,
   UpsertPartitionResult,
@@ -96,6 +97,11 @@ export interface Catalog {
   listPartitions(filter: PartitionFilter): Promise<PartitionRow[]>;
   /** Retires the matching live partitions and returns them. */
   retirePartitions(filter: RetireFilter): Promise<PartitionRow[]>;
+
+  /** Retired partitions that have a file, retired before `retiredBefore`, oldest first. */
+  listRetiredPartitions(filter: RetiredFilter): Promise<PartitionRow[]>;
+  /** Removes the records of retired partitions by file path (their files are deleted); live ones are never removed. Returns how many. */
+  deleteRetiredPartitions(filePaths: string[]): Promise<number>;
 
   /** Per insert-time slice, the matching blocks' count and Σ nb_objects, ordered by slice (see BlockSliceQuery). */
   blockSlices(query: BlockSliceQuery): Promise<BlockSlice[]>;

@@ -11,6 +11,7 @@ export type {
   UpsertPartitionResult,
   PartitionFilter,
   RetireFilter,
+  RetiredFilter,
   TaggedBlockFilter,
   BlockSliceQuery,
   BlockSlice,

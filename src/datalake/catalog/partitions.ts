@@ -56,6 +56,13 @@ export interface RetireFilter {
   schemaVersionNot?: number;
 }
 
+/** Retired partitions with a file, retired before a time: the garbage the maintenance loop deletes. */
+export interface RetiredFilter {
+  /** µs; only partitions retired strictly before it. */
+  retiredBefore: Micros;
+  limit?: number;
+}
+
 /** Blocks selected by their stream's tag and their instance; insert-time bounds are half-open. */
 export interface TaggedBlockFilter {
   /** Blocks whose stream carries this tag ('log', 'metrics', 'cpu', 'async'). */

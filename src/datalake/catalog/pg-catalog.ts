@@ -8,11 +8,12 @@ import { checkKnownVersions } from './migrations.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 import { BLOCK_COLUMNS, blockFromPg, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapPgError, PROCESS_COLUMNS, processFromPg, STREAM_COLUMNS, streamFromPg, TICK_SQL, ts } from './pg-rows.js';
 import { quoteIdent, type PgCatalogTarget } from './pg-url.js';
-import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
+import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type RetiredFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
 import {
   blockSlicesQuery,
   insertPartitionQuery,
   listPartitionsQuery,
+  listRetiredQuery,
   listTaggedBlocksQuery,
   partitionFromPg,
   processActivityFromPg,
@@ -206,6 +207,40 @@ export class PgCatalog implements Catalog {
   async retirePartitions(filter: RetireFilter): Promise<PartitionRow[]> {
     const q = retirePartitionsQuery(this.s, filter);
     return (await this.query('retirePartitions', q.sql, q.params)).rows.map(partitionFromPg);
+  }
+
+  async listRetiredPartitions(filter: RetiredFilter): Promise<PartitionRow[]> {
+    const q = listRetiredQuery(this.s, filter);
+    return (await this.query('listRetiredPartitions', q.sql, q.params)).rows.map(partitionFromPg);
+  }
+
+  async deleteRetiredPartitions(filePaths: string[]): Promise<number> {
+    if (filePaths.length === 0) return 0;
+    const r = await this.query('deleteRetiredPartitions', `DELETE FROM ${this.s}.partitions WHERE file_path = ANY ($1::text[]) AND retired_at IS NOT NULL`, [filePaths]);
+    return r.rowCount ?? 0;
+  }
+
+  /**
+   * Runs fn holding a transaction-scoped advisory lock on `name` (in this catalog's schema), so
+   * processes sharing the catalog run it one at a time. Holds one pooled connection meanwhile.
+   */
+  async withAdvisoryLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const client = await this.connect('withAdvisoryLock');
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sirius.${this.target.schema}.${name}`]);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+      throw mapPgError(err, 'withAdvisoryLock', this.describe());
+    }
+    try {
+      return await fn();
+    } finally {
+      // COMMIT releases the lock; a broken connection releases it too (the session ends).
+      const ok = await client.query('COMMIT').then(() => true, () => false);
+      client.release(!ok);
+    }
   }
 
   async blockSlices(query: BlockSliceQuery): Promise<BlockSlice[]> {

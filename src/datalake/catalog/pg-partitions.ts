@@ -1,4 +1,4 @@
-import type { ActivityFilter, BlockSliceQuery, NewPartition, PartitionFilter, PartitionRow, ProcessActivityRow, RetireFilter, StreamActivityRow, TaggedBlockFilter } from './partitions.js';
+import type { ActivityFilter, BlockSliceQuery, NewPartition, PartitionFilter, PartitionRow, ProcessActivityRow, RetireFilter, RetiredFilter, StreamActivityRow, TaggedBlockFilter } from './partitions.js';
 import { checkSliceWidth } from './partitions.js';
 import { BLOCK_COLUMNS, PROCESS_COLUMNS, processFromPg, STREAM_COLUMNS, streamFromPg, ts } from './pg-rows.js';
 import type { Query } from './query.js';
@@ -92,6 +92,14 @@ export function retirePartitionsQuery(s: string, f: RetireFilter): Query {
   if (f.instanceId !== undefined) where.push(`instance_id = ${p.ref('i', f.instanceId)}`);
   if (f.schemaVersionNot !== undefined) where.push(`schema_version <> ${p.ref('sv', f.schemaVersionNot)}`);
   return { sql: `UPDATE ${s}.partitions SET retired_at = now() WHERE ${where.join(' AND ')} RETURNING ${PARTITION_COLUMNS}`, params: p.values };
+}
+
+export function listRetiredQuery(s: string, f: RetiredFilter): Query {
+  return {
+    sql: `SELECT ${PARTITION_COLUMNS} FROM ${s}.partitions
+          WHERE retired_at IS NOT NULL AND retired_at < ${ts('$1')} AND file_path IS NOT NULL ORDER BY retired_at LIMIT $2`,
+    params: [f.retiredBefore, f.limit ?? 1000],
+  };
 }
 
 function taggedWhere(s: string, f: TaggedBlockFilter, p: Params): string[] {

@@ -10,11 +10,12 @@ import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { blockFromSqlite, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapSqliteError, processFromSqlite, streamFromSqlite } from './sqlite-rows.js';
 import type { Query } from './query.js';
 import { batchOutcomes, blockIdTaken, blockProblem, finishBatch, planBatch } from './batch.js';
-import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
+import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type RetiredFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
 import {
   blockSlicesQuery,
   INSERT_PARTITION_SQL,
   listPartitionsQuery,
+  listRetiredQuery,
   listTaggedBlocksQuery,
   partitionFromSqlite,
   processActivityFromSqlite,
@@ -191,6 +192,16 @@ export class SqliteCatalog implements Catalog {
   async retirePartitions(filter: RetireFilter): Promise<PartitionRow[]> {
     const q = retirePartitionsQuery(filter, nowMicros());
     return this.guard('retirePartitions', () => this.db.transaction(() => this.stmt(q.sql).all(...q.params) as Record<string, unknown>[]).immediate()).map(partitionFromSqlite);
+  }
+
+  async listRetiredPartitions(filter: RetiredFilter): Promise<PartitionRow[]> {
+    return this.read('listRetiredPartitions', listRetiredQuery(filter)).map(partitionFromSqlite);
+  }
+
+  async deleteRetiredPartitions(filePaths: string[]): Promise<number> {
+    if (filePaths.length === 0) return 0;
+    const del = this.stmt('DELETE FROM partitions WHERE file_path = ? AND retired_at IS NOT NULL');
+    return this.guard('deleteRetiredPartitions', () => this.db.transaction(() => filePaths.reduce((n, f) => n + Number(del.run(f).changes), 0)).immediate());
   }
 
   async blockSlices(query: BlockSliceQuery): Promise<BlockSlice[]> {

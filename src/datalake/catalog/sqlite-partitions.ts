@@ -1,4 +1,4 @@
-import type { ActivityFilter, BlockSliceQuery, PartitionFilter, PartitionRow, ProcessActivityRow, RetireFilter, StreamActivityRow, TaggedBlockFilter } from './partitions.js';
+import type { ActivityFilter, BlockSliceQuery, PartitionFilter, PartitionRow, ProcessActivityRow, RetireFilter, RetiredFilter, StreamActivityRow, TaggedBlockFilter } from './partitions.js';
 import { checkSliceWidth } from './partitions.js';
 import type { Query } from './query.js';
 import { processFromSqlite, streamFromSqlite } from './sqlite-rows.js';
@@ -57,6 +57,13 @@ export function retirePartitionsQuery(f: RetireFilter, now: number): Query {
   if (f.schemaVersionNot !== undefined) where.push('schema_version <> @schemaVersionNot');
   const p: Params = { now, viewSet: f.viewSet, instanceId: f.instanceId, schemaVersionNot: f.schemaVersionNot };
   return { sql: `UPDATE partitions SET retired_at = @now WHERE ${where.join(' AND ')} RETURNING *`, params: [defined(p)] };
+}
+
+export function listRetiredQuery(f: RetiredFilter): Query {
+  return {
+    sql: `SELECT * FROM partitions WHERE retired_at IS NOT NULL AND retired_at < @retiredBefore AND file_path IS NOT NULL ORDER BY retired_at LIMIT @limit`,
+    params: [{ retiredBefore: f.retiredBefore, limit: f.limit ?? 1000 }],
+  };
 }
 
 /** better-sqlite3 refuses named parameters that the SQL does not use. */

@@ -98,6 +98,28 @@ export function partitionsContract(env: () => Env): void {
       expect(await catalog.listPartitions({ viewSet, instanceId: b.instance_id })).toEqual([]);
     });
 
+    it('lists retired partitions with a file by retirement time, and deletes only retired records', async () => {
+      const { catalog } = env();
+      const viewSet = `v${randomUUID().slice(0, 8)}`;
+      const instance = randomUUID();
+      const old = newPartition({ view_set: viewSet, instance_id: instance });
+      const empty = newPartition({ view_set: viewSet, instance_id: instance, row_count: 0, file_path: null, begin_insert_time: T0 + 60_000_000, end_insert_time: T0 + 120_000_000 });
+      await catalog.upsertPartition(old);
+      await catalog.upsertPartition(empty);
+      const beforeRetire = Date.now() * 1000 - 1000;
+      const live = newPartition({ view_set: viewSet, instance_id: instance, end_insert_time: T0 + 120_000_000 });
+      expect((await catalog.upsertPartition(live)).retired).toHaveLength(2);
+      const mine = async (retiredBefore: number): Promise<(string | null)[]> =>
+        (await catalog.listRetiredPartitions({ retiredBefore })).filter((p) => p.view_set === viewSet).map((p) => p.file_path);
+      expect(await mine(beforeRetire)).toEqual([]);
+      const after = Date.now() * 1000 + 1_000_000;
+      expect(await mine(after)).toEqual([old.file_path]);
+      expect(await catalog.deleteRetiredPartitions([old.file_path!, live.file_path!])).toBe(1);
+      expect(await mine(after)).toEqual([]);
+      expect(await catalog.listPartitions({ viewSet, instanceId: instance })).toMatchObject([{ file_path: live.file_path }]);
+      expect(await catalog.deleteRetiredPartitions([])).toBe(0);
+    });
+
     it('keeps one live partition when 4 catalogs upsert the same slice at once', async () => {
       const { open } = env();
       const others = await Promise.all([open(), open(), open(), open()]);

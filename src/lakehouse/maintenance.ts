@@ -1,0 +1,165 @@
+import type { Catalog } from '../datalake/catalog/index.js';
+import type { ObjectStore } from '../datalake/objectstore/index.js';
+import type { Logger } from '../log/log.js';
+import { findViewSet } from '../views/index.js';
+import type { Lakehouse } from './lakehouse.js';
+import { alignDown } from './planner.js';
+
+/**
+ * The global views kept warm. Spans (thread_spans, async_events) are never
+ * pre-materialized: they are tail-sampled, built per stream or process on demand.
+ */
+export const MAINTAINED_VIEW_SETS = ['log_entries', 'measures', 'log_stats', 'blocks', 'processes', 'streams'] as const;
+
+/** Complete one-minute partitions of a closed hour become one partition. */
+export const MERGE_WIDTH_US = 3_600_000_000;
+
+export interface MaintenanceOptions {
+  /** Pause between the end of one run and the start of the next. */
+  intervalMs: number;
+  /** How far back from the insert-time watermark slices are kept built and merged. */
+  windowMs: number;
+  /** How long a retired partition's file stays readable before it is deleted (longer than a query's lease). */
+  retiredGraceMs: number;
+  /** Runs kept by history() (default 100). */
+  historySize?: number;
+}
+
+export interface MaintenanceRun {
+  /** Wall clock, ms since the epoch. */
+  startedAt: number;
+  ms: number;
+  /** The insert-time watermark (µs) the run worked up to. */
+  watermark: number;
+  /** Partitions built per view set. */
+  built: Record<string, number>;
+  merged: { viewSet: string; begin: number; end: number; replaced: number }[];
+  /** Retired partition files deleted from the object store. */
+  deleted: number;
+  /** Steps that failed (the others still ran). */
+  errors: { step: string; message: string }[];
+}
+
+export interface MaintenanceDeps {
+  lakehouse: Lakehouse;
+  catalog: Catalog;
+  store: ObjectStore;
+  log: Logger;
+  options: MaintenanceOptions;
+}
+
+/**
+ * The maintenance loop (docs/lakehouse.md, "Maintenance"): every interval it
+ * builds the recent slices of the global views, merges the minute partitions
+ * of closed hours, and deletes the files of partitions retired longer ago than
+ * the grace period. Its history is an in-memory list (history()), also logged.
+ */
+export class Maintenance {
+  private readonly runs: MaintenanceRun[] = [];
+  private timer?: NodeJS.Timeout;
+  private current?: Promise<MaintenanceRun>;
+  private stopped = true;
+
+  constructor(private readonly deps: MaintenanceDeps) {}
+
+  /** Starts the loop: a run after each interval (counted from the end of the previous run). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(this.deps.options.intervalMs);
+  }
+
+  /** Stops the loop and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.current?.catch(() => undefined);
+  }
+
+  history(): readonly MaintenanceRun[] {
+    return this.runs;
+  }
+
+  /** One pass; never throws for a failed step (see MaintenanceRun.errors). Runs one at a time. */
+  runOnce(): Promise<MaintenanceRun> {
+    const run = (this.current ?? Promise.resolve()).catch(() => undefined).then(() => this.pass());
+    this.current = run;
+    return run;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      void this.runOnce().finally(() => {
+        if (!this.stopped) this.schedule(this.deps.options.intervalMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<MaintenanceRun> {
+    const { catalog, log } = this.deps;
+    const started = Date.now();
+    const run: MaintenanceRun = { startedAt: started, ms: 0, watermark: 0, built: {}, merged: [], deleted: 0, errors: [] };
+    try {
+      run.watermark = await catalog.insertTimeWatermark();
+      // From the start of the hour, so the hours to merge have all their minutes built.
+      const from = alignDown(run.watermark - this.deps.options.windowMs * 1000, MERGE_WIDTH_US);
+      for (const name of MAINTAINED_VIEW_SETS) {
+        await this.step(run, `refresh ${name}`, async () => {
+          run.built[name] = (await this.deps.lakehouse.refresh(name, { begin: from })).built;
+        });
+      }
+      for (const name of MAINTAINED_VIEW_SETS) await this.step(run, `merge ${name}`, () => this.mergeClosedHours(run, name, from));
+      await this.step(run, 'delete retired', () => this.deleteRetired(run));
+    } catch (err) {
+      run.errors.push({ step: 'watermark', message: (err as Error).message });
+    }
+    run.ms = Date.now() - started;
+    this.remember(run);
+    const level = run.errors.length > 0 ? 'warn' : 'info';
+    log[level]({ maintenance: { ...run, built: Object.values(run.built).reduce((a, b) => a + b, 0), merged: run.merged.length } }, 'maintenance run');
+    return run;
+  }
+
+  private async step(run: MaintenanceRun, name: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      run.errors.push({ step: name, message: (err as Error).message });
+      this.deps.log.warn({ err, step: name }, 'maintenance step failed');
+    }
+  }
+
+  /** Hours of [from, watermark] that are closed (end at or before the watermark + 1), for views with narrower slices. */
+  private async mergeClosedHours(run: MaintenanceRun, name: string, from: number): Promise<void> {
+    const view = findViewSet(name);
+    if (!view || view.source !== 'blocks' || view.sliceWidth >= MERGE_WIDTH_US) return;
+    for (let begin = from; begin + MERGE_WIDTH_US <= run.watermark + 1; begin += MERGE_WIDTH_US) {
+      const outcome = await this.deps.lakehouse.merge(name, begin, begin + MERGE_WIDTH_US);
+      if ('merged' in outcome) run.merged.push({ viewSet: name, begin, end: begin + MERGE_WIDTH_US, replaced: outcome.replaced });
+    }
+  }
+
+  /** Files of partitions retired before the grace period: deleted from the store and the cache, then their records. */
+  private async deleteRetired(run: MaintenanceRun): Promise<void> {
+    const { catalog, store, lakehouse } = this.deps;
+    const retiredBefore = (Date.now() - this.deps.options.retiredGraceMs) * 1000;
+    for (;;) {
+      const batch = await catalog.listRetiredPartitions({ retiredBefore, limit: 500 });
+      if (batch.length === 0) return;
+      const paths = batch.map((p) => p.file_path!);
+      for (const path of paths) {
+        await store.delete(path);
+        await lakehouse.dropCached(path);
+      }
+      await catalog.deleteRetiredPartitions(paths);
+      run.deleted += paths.length;
+      if (batch.length < 500) return;
+    }
+  }
+
+  private remember(run: MaintenanceRun): void {
+    this.runs.push(run);
+    if (this.runs.length > (this.deps.options.historySize ?? 100)) this.runs.shift();
+  }
+}
