@@ -100,7 +100,7 @@ export class Lakehouse {
     try {
       await this.init();
       const instance = await resolveInstance(view, ref.instanceId, this.catalog);
-      return await this.localFiles(view, await this.buildRange(view, instance, range, progress));
+      return await this.localFiles(view, await this.buildRange(view, instance, range, progress, true));
     } catch (err) {
       throw lakehouseFailure(err, `resolving ${view.name}/${ref.instanceId}`);
     }
@@ -263,12 +263,14 @@ export class Lakehouse {
   }
 
   /** Plans the range's slices and builds the ones that are not fresh; in insert-time order. */
-  private async buildRange(view: ViewSetDef, instance: Instance, range: TimeRange, progress?: (msg: string) => void): Promise<PartitionInfo[]> {
+  /** `quietWhenFresh`: a query that builds nothing reports nothing (progress is for long operations). */
+  private async buildRange(view: ViewSetDef, instance: Instance, range: TimeRange, progress?: (msg: string) => void, quietWhenFresh = false): Promise<PartitionInfo[]> {
     await this.retireOldSchemas(view);
     if (range.begin !== undefined && range.end !== undefined && range.begin >= range.end) return [];
     const bound = (await this.catalog.insertTimeWatermark()) + 1;
     const slices = await planSlices(this.catalog, view, instance, range, bound);
-    progress?.(`${view.name}/${instance.id}: ${slices.length} partition(s), ${slices.filter((s) => !s.fresh).length} to build`);
+    const toBuild = slices.filter((s) => !s.fresh).length;
+    if (toBuild > 0 || !quietWhenFresh) progress?.(`${view.name}/${instance.id}: ${slices.length} partition(s), ${toBuild} to build`);
     return Promise.all(slices.map((s) => s.fresh ?? this.materialize({ view, instance, begin: s.begin, end: s.end, bound }, s.need, progress)));
   }
 

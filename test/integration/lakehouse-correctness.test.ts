@@ -117,6 +117,23 @@ describe('lakehouse against a reference implementation', () => {
     expect(m.rows).toEqual([{ n: 3 * 300 }]);
   });
 
+  it('reports builds as NOTICE progress, and stays quiet when partitions are warm', async () => {
+    const notices: string[] = [];
+    const listener = (n: { message?: string }): void => void notices.push(n.message ?? '');
+    client.on('notice', listener);
+    try {
+      const pid = (await client.query('SELECT process_id FROM processes ORDER BY 1 LIMIT 1')).rows[0].process_id;
+      notices.length = 0;
+      await client.query(`SELECT count(*) FROM view_instance('measures', '${pid}')`);
+      expect(notices.some((m) => /measures\/.*to build/.test(m))).toBe(true);
+      notices.length = 0;
+      await client.query(`SELECT count(*) FROM view_instance('measures', '${pid}')`);
+      expect(notices).toEqual([]);
+    } finally {
+      client.off('notice', listener);
+    }
+  });
+
   it('matches the reference on random ranges, global and per instance', async () => {
     await compareRandomQueries(11);
   });
