@@ -92,7 +92,8 @@ async function openInstance(opts: EngineOptions): Promise<DuckDBInstance> {
     const instance = await DuckDBInstance.create(':memory:', config);
     const c = await DuckDBConnection.create(instance);
     // ICU is linked in but not auto-loaded. This TimeZone is the default; sessions set their own (per connection).
-    await c.run(`LOAD icu; SET TimeZone = '${opts.timeZone.replace(/'/g, "''")}'`);
+    // partition files are immutable (a new name per build), so their Parquet footers can be cached
+    await c.run(`LOAD icu; SET TimeZone = '${opts.timeZone.replace(/'/g, "''")}'; SET GLOBAL parquet_metadata_cache = true`);
     c.closeSync();
     return instance;
   } catch (err) {

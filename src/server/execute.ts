@@ -8,7 +8,7 @@ import { expandFormats, type Portal } from './portal.js';
 import { checkNotFailed, checkWritable } from './prepare.js';
 import type { Session } from './session.js';
 import { runSessionCommand } from './session-commands.js';
-import { bindViews } from './views.js';
+import { bindViews, viewVersions } from './views.js';
 import { runAdminCalls } from './admin-calls.js';
 
 /**
@@ -153,4 +153,8 @@ async function affectedRows(portal: Portal): Promise<number> {
   if (!chunk || stream.names.length !== 1 || stream.names[0] !== 'Count') return 0;
   const v = chunk.getColumnVector(0).getItem(0);
   return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : 0;
+}
+
+function sameVersions(a: Map<string, number>, b: Map<string, number>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }

@@ -9,7 +9,7 @@ import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 import type { Session } from './session.js';
 import { StatementCache } from './statement-cache.js';
-import { prepareViews } from './views.js';
+import { prepareViews, resetViews, viewVersions } from './views.js';
 import { defineAdminTables, findAdminCalls, type AdminCalls } from './admin-calls.js';
 import type { FoundViews } from '../sql/views-in-query.js';
 import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
@@ -40,6 +40,8 @@ export class PreparedQuery {
   generation = 0;
   /** The telemetry views the statement reads, bound to partitions at each Execute. */
   views: FoundViews | null = null;
+  /** Versions of those TEMP VIEWs when the statement was prepared: the same versions at Execute, no re-prepare. */
+  viewVersions = new Map<string, number>();
   /** The administration function calls (list_partitions() …), run at each Execute before the statement. */
   admin: AdminCalls | null = null;
 
@@ -88,7 +90,8 @@ export async function prepareQuery(session: Session, sql: string, declared: numb
   const generation = session.engine.generation;
   const query = await prepareUncached(session, sql, declared);
   query.generation = generation;
-  return query.target.kind === 'duck' ? query.lease(() => session.statementCache.give(key, query)) : query;
+  // statements over views are not cached: they are prepared over the files bound at that moment
+  return query.target.kind === 'duck' && !query.views ? query.lease(() => session.statementCache.give(key, query)) : query;
 }
 
 async function prepareUncached(session: Session, sql: string, declared: number[]): Promise<PreparedQuery> {
@@ -106,7 +109,14 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   const afterAdmin = admin ? admin.rewrittenSql : sql;
   const views = session.views ? await prepareViews(session.views, session, afterAdmin) : null;
   const duckSql = views ? views.rewrittenSql : afterAdmin;
-  const query = await prepareDuck(session, sql, duckSql, kind, declared);
+  let query: PreparedQuery;
+  try {
+    query = await prepareDuck(session, sql, duckSql, kind, declared);
+  } catch (err) {
+    if (!views || !session.views) throw err;
+    await resetViews(session.views, session, views);
+    query = await prepareDuck(session, sql, duckSql, kind, declared);
+  }
   query.views = views;
   query.admin = admin;
   return query;

@@ -22,6 +22,9 @@ export class Session {
   private destroyed = false;
   /** The lakehouse views, when the server has a lakehouse (null: plain DuckDB). */
   views: ViewsContext | null = null;
+  /** The TEMP VIEW each telemetry view is bound to in this session, and a version bumped at each change. */
+  readonly boundViews = new Map<string, { relation: string; version: number; files: string[] }>();
+  viewVersion = 0;
   /** Instance-wide DuckDB settings this session changed: restored when it ends. */
   readonly changedGlobals = new Set<string>();
   /** The TimeZone last given to this session's DuckDB connection. */

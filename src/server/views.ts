@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { DuckSqlParser } from '../sql/duck-parser.js';
 import { applyOverrides, deriveRanges, evaluateOverrides, hullRanges, type TimeRange } from '../sql/time-range.js';
 import { quoteIdentifier } from '../sql/view-instance-rewrite.js';
@@ -43,9 +44,22 @@ export async function prepareViews(views: ViewsContext, session: Session, sql: s
   if (found.refs.length === 0) return null;
   for (const ref of uniqueTables(found)) {
     views.lakehouse.checkRef({ viewSet: ref.viewSet, instanceId: ref.instanceId });
-    await defineView(session, ref.tableName, views.lakehouse.emptyRelationSql(ref.viewSet));
+    // a view this session already bound keeps its files while they exist: a repeated query then needs no
+    // re-prepare; files of retired or evicted partitions would fail DuckDB's binding, so those go empty
+    const bound = session.boundViews.get(ref.tableName);
+    if (!bound || !bound.files.every((f) => existsSync(f))) await defineView(session, ref.tableName, views.lakehouse.emptyRelationSql(ref.viewSet), []);
   }
   return found;
+}
+
+/** After a failed prepare over bound files (one vanished meanwhile): every view of the statement back to empty. */
+export async function resetViews(views: ViewsContext, session: Session, found: FoundViews): Promise<void> {
+  for (const ref of uniqueTables(found)) await defineView(session, ref.tableName, views.lakehouse.emptyRelationSql(ref.viewSet), []);
+}
+
+/** The versions of the TEMP VIEWs a statement reads, as they are now (recorded when it is prepared). */
+export function viewVersions(session: Session, found: FoundViews): Map<string, number> {
+  return new Map(uniqueTables(found).map((r) => [r.tableName, session.boundViews.get(r.tableName)?.version ?? 0]));
 }
 
 /**
@@ -80,7 +94,7 @@ export async function bindViews(views: ViewsContext, conn: Connection, session: 
       releases.push(() => resolved.release());
       const { files } = resolved;
       const relation = files.length === 0 ? views.lakehouse.emptyRelationSql(ref.viewSet) : views.lakehouse.filesRelationSql(ref.viewSet, files);
-      await defineView(session, table, relation);
+      await defineView(session, table, relation, files);
     }
   } catch (err) {
     for (const r of releases) r();
@@ -94,6 +108,9 @@ function uniqueTables(found: FoundViews): FoundViews['refs'] {
   return found.refs.filter((r) => !seen.has(r.tableName) && seen.add(r.tableName));
 }
 
-async function defineView(session: Session, table: string, relationSql: string): Promise<void> {
+/** (Re)defines a TEMP VIEW, unless it already reads exactly this relation. */
+async function defineView(session: Session, table: string, relationSql: string, files: string[]): Promise<void> {
+  if (session.boundViews.get(table)?.relation === relationSql) return;
   await session.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(table)} AS ${relationSql}`);
+  session.boundViews.set(table, { relation: relationSql, version: ++session.viewVersion, files });
 }
