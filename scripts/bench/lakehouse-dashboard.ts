@@ -20,7 +20,10 @@ const load = loadNote();
 
 const iso = (us: number): string => new Date(us / 1000).toISOString();
 const end = START_US + DURATION_US;
-const sql = (from: string): string => `SELECT date_trunc('minute', time) AS time, count(*) AS value FROM ${from} AS t
+// Exactly what Grafana's PostgreSQL data source sends for
+//   SELECT $__timeGroupAlias(time, '1m'), count(*) AS value FROM log_entries AS t WHERE $__timeFilter(t.time) GROUP BY 1 ORDER BY 1
+// (pkg/tsdb/grafana-postgresql-datasource/macros.go: floor(extract(epoch from col)/60)*60 AS "time", col BETWEEN '…' AND '…')
+const sql = (from: string): string => `SELECT floor(extract(epoch from time)/60)*60 AS "time", count(*) AS value FROM ${from} AS t
 WHERE t.time BETWEEN '${iso(end - HOUR_US)}' AND '${iso(end)}' GROUP BY 1 ORDER BY 1`;
 
 const s = await siriusWithLogs(PROCESSES, LOGS, DURATION_US);
@@ -44,8 +47,9 @@ try {
 
 \`npm run build && npx tsx scripts/bench/lakehouse-dashboard.ts ${PROCESSES} ${LOGS} ${RUNS}\` — ${fmt(PROCESSES * LOGS)} logs
 (\`sirius generate\`: ${PROCESSES} processes × ${fmt(LOGS)} over 24 hours), a Grafana-style series on the warm global
-\`log_entries\` view: \`SELECT date_trunc('minute', time) AS time, count(*) AS value FROM log_entries AS t WHERE t.time
-BETWEEN '<end − 1 h>' AND '<end>' GROUP BY 1 ORDER BY 1\` — ${result.length} buckets, ${fmt(rowsInRange)} rows counted,
+\`log_entries\` view, the SQL Grafana's PostgreSQL data source sends for \`$__timeGroupAlias(time, '1m')\` and
+\`$__timeFilter(t.time)\`: \`SELECT floor(extract(epoch from time)/60)*60 AS "time", count(*) AS value FROM log_entries AS t
+WHERE t.time BETWEEN '<end − 1 h>' AND '<end>' GROUP BY 1 ORDER BY 1\` — ${result.length} buckets, ${fmt(rowsInRange)} rows counted,
 ${files.length} cached partition file(s); median of ${RUNS} runs. Goal: ≤ 50 ms.
 
 | path | median ms | min ms | max ms |
