@@ -1,6 +1,6 @@
 import type { BlockFilter, ProcessFilter, StreamFilter } from './catalog.js';
 import { CatalogError } from './errors.js';
-import type { BlockRow, ProcessRow, StreamRow } from './rows.js';
+import { rowMappers } from './row-mapping.js';
 import { checkLimit, type Query } from './query.js';
 
 /** timestamptz → exact µs (extract(epoch) is numeric since PostgreSQL 14, so nothing is rounded). */
@@ -15,55 +15,11 @@ export const PROCESS_COLUMNS = `process_id::text, exe, username, realname, compu
 export const STREAM_COLUMNS = `stream_id::text, process_id::text, dependencies_metadata, objects_metadata, tags, properties, ${us('insert_time')}`;
 export const BLOCK_COLUMNS = `block_id::text, stream_id::text, process_id::text, ${us('begin_time')}, begin_ticks, ${us('end_time')}, end_ticks, nb_objects, object_offset, payload_size, ${us('insert_time')}`;
 
-/** node-postgres returns int8 as text: exact, converted here per column. */
-type Raw = Record<string, unknown>;
-const num = (v: unknown): number => Number(v as string);
-
-export function processFromPg(r: Raw): ProcessRow {
-  return {
-    process_id: r.process_id as string,
-    exe: r.exe as string,
-    username: r.username as string,
-    realname: r.realname as string,
-    computer: r.computer as string,
-    distro: r.distro as string,
-    cpu_brand: r.cpu_brand as string,
-    tsc_frequency: num(r.tsc_frequency),
-    start_time: num(r.start_time),
-    start_ticks: BigInt(r.start_ticks as string),
-    insert_time: num(r.insert_time),
-    parent_process_id: (r.parent_process_id as string | null) ?? null,
-    properties: r.properties as Record<string, string>,
-  };
-}
-
-export function streamFromPg(r: Raw): StreamRow {
-  return {
-    stream_id: r.stream_id as string,
-    process_id: r.process_id as string,
-    dependencies_metadata: r.dependencies_metadata as StreamRow['dependencies_metadata'],
-    objects_metadata: r.objects_metadata as StreamRow['objects_metadata'],
-    tags: r.tags as string[],
-    properties: r.properties as Record<string, string>,
-    insert_time: num(r.insert_time),
-  };
-}
-
-export function blockFromPg(r: Raw): BlockRow {
-  return {
-    block_id: r.block_id as string,
-    stream_id: r.stream_id as string,
-    process_id: r.process_id as string,
-    begin_time: num(r.begin_time),
-    begin_ticks: BigInt(r.begin_ticks as string),
-    end_time: num(r.end_time),
-    end_ticks: BigInt(r.end_ticks as string),
-    nb_objects: r.nb_objects as number,
-    object_offset: num(r.object_offset),
-    payload_size: num(r.payload_size),
-    insert_time: num(r.insert_time),
-  };
-}
+/** node-postgres returns int8 as text (exact, converted per column) and jsonb already parsed. */
+const pgRows = rowMappers({ num: (v) => Number(v as string), big: (v) => BigInt(v as string), json: <T>(v: unknown) => v as T });
+export const processFromPg = pgRows.process;
+export const streamFromPg = pgRows.stream;
+export const blockFromPg = pgRows.block;
 
 class Where {
   readonly clauses: string[] = [];

@@ -2,58 +2,13 @@ import { CatalogError } from './errors.js';
 import { isSqliteError } from './sqlite-driver.js';
 import type { BlockFilter, ProcessFilter, StreamFilter } from './catalog.js';
 import { checkLimit, type Query } from './query.js';
-import type { BlockRow, ProcessRow, StreamRow } from './rows.js';
+import { rowMappers } from './row-mapping.js';
 
-/** Rows as better-sqlite3 returns them with safeIntegers on: every INTEGER is a bigint. */
-type Raw = Record<string, unknown>;
-
-const num = (v: unknown): number => Number(v as bigint);
-
-export function processFromSqlite(r: Raw): ProcessRow {
-  return {
-    process_id: r.process_id as string,
-    exe: r.exe as string,
-    username: r.username as string,
-    realname: r.realname as string,
-    computer: r.computer as string,
-    distro: r.distro as string,
-    cpu_brand: r.cpu_brand as string,
-    tsc_frequency: num(r.tsc_frequency),
-    start_time: num(r.start_time),
-    start_ticks: r.start_ticks as bigint,
-    insert_time: num(r.insert_time),
-    parent_process_id: (r.parent_process_id as string | null) ?? null,
-    properties: JSON.parse(r.properties as string),
-  };
-}
-
-export function streamFromSqlite(r: Raw): StreamRow {
-  return {
-    stream_id: r.stream_id as string,
-    process_id: r.process_id as string,
-    dependencies_metadata: JSON.parse(r.dependencies_metadata as string),
-    objects_metadata: JSON.parse(r.objects_metadata as string),
-    tags: JSON.parse(r.tags as string),
-    properties: JSON.parse(r.properties as string),
-    insert_time: num(r.insert_time),
-  };
-}
-
-export function blockFromSqlite(r: Raw): BlockRow {
-  return {
-    block_id: r.block_id as string,
-    stream_id: r.stream_id as string,
-    process_id: r.process_id as string,
-    begin_time: num(r.begin_time),
-    begin_ticks: r.begin_ticks as bigint,
-    end_time: num(r.end_time),
-    end_ticks: r.end_ticks as bigint,
-    nb_objects: num(r.nb_objects),
-    object_offset: num(r.object_offset),
-    payload_size: num(r.payload_size),
-    insert_time: num(r.insert_time),
-  };
-}
+/** better-sqlite3 with safeIntegers on: every INTEGER is a bigint; JSON is stored as text. */
+const sqliteRows = rowMappers({ num: (v) => Number(v as bigint), big: (v) => v as bigint, json: <T>(v: unknown) => JSON.parse(v as string) as T });
+export const processFromSqlite = sqliteRows.process;
+export const streamFromSqlite = sqliteRows.stream;
+export const blockFromSqlite = sqliteRows.block;
 
 function finish(table: string, idColumn: string, where: string[], params: unknown[], limit: number | undefined): Query {
   const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
