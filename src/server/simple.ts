@@ -28,13 +28,20 @@ export async function handleSimpleQuery(conn: Connection, sql: string): Promise<
         query.close();
       }
     } catch (err) {
-      await conn.fail(shiftPosition(err, part.offset));
+      await conn.fail(shiftPosition(err, codePoints(sql, part.offset)));
       break;
     }
     if (conn.isClosed) return;
   }
   be.readyForQuery(conn.out, session.txStatus);
   await conn.flush();
+}
+
+/** PostgreSQL's error positions count characters (code points), not UTF-16 units. */
+function codePoints(sql: string, utf16Offset: number): number {
+  let n = 0;
+  for (const _ of sql.slice(0, utf16Offset)) n++;
+  return n;
 }
 
 /** Error positions from DuckDB are relative to the statement; the client wants them relative to its string. */

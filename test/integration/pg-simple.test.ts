@@ -194,3 +194,13 @@ describe('TimeZone', () => {
     }
   });
 });
+
+describe('error positions', () => {
+  // regression: the offset of a later statement was added in UTF-16 units to a position in characters
+  it('count characters across statements with characters outside the BMP', async () => {
+    const sql = "SELECT '😀😀'; SELECT no_col FROM range(1)";
+    const e = await pgError(sql);
+    expect(e.code).toBe('42703');
+    expect(Number(e.position)).toBe([...sql].indexOf('n') + 1);
+  });
+});
