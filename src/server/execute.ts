@@ -1,5 +1,5 @@
 import { bindParam } from '../pgtypes/params.js';
-import { commandTag } from '../sql/classify.js';
+import { commandTag, readsOnly } from '../sql/classify.js';
 import * as be from '../wire/backend.js';
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
@@ -77,11 +77,9 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   }
   portal.stream = await session.engine.execute(stmt, portal.query.sql);
   checkResultShape(portal);
-  if (!READS.has(portal.query.statementKind)) session.engine.changed();
+  if (!readsOnly(portal.query.statementKind)) session.engine.changed();
 }
 
-/** Statements that change nothing: everything else marks cached statements stale. */
-const READS = new Set(['select', 'values', 'table', 'show', 'explain', 'describe']);
 
 /** A statement prepared before a schema change must not send rows that its RowDescription did not announce. */
 function checkResultShape(portal: Portal): void {

@@ -1,7 +1,7 @@
 import { VARCHAR, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import { duckTypeNameForOid } from '../pgtypes/params.js';
 import { pgTypeOf } from '../pgtypes/mapping.js';
-import { classify, commandTag, returnsRows, type StatementKind } from '../sql/classify.js';
+import { classify, commandTag, returnsRows, writesData, type StatementKind } from '../sql/classify.js';
 import { castParameters } from '../sql/param-casts.js';
 import { parseSessionStatement, type SessionCommand } from '../sql/session-hooks.js';
 import { splitStatements } from '../sql/split.js';
@@ -185,11 +185,10 @@ export function checkNotFailed(session: Session, command: SessionCommand | null)
   }
 }
 
-const WRITES = new Set<StatementKind>(['insert', 'update', 'delete', 'merge', 'copy', 'create', 'drop', 'alter', 'truncate']);
 
 /** PostgreSQL refuses writes in a read-only transaction (25006), temporary tables included; DuckDB would allow those. */
 export function checkWritable(session: Session, query: PreparedQuery): void {
-  if (!WRITES.has(query.statementKind) || session.settings.get('transaction_read_only') !== 'on') return;
+  if (!writesData(query.statementKind) || session.settings.get('transaction_read_only') !== 'on') return;
   const what = commandTag(query.statementKind, query.sql, 0).replace(/( 0)+$/, '');
   throw new PgError(SqlState.ReadOnlySqlTransaction, `cannot execute ${what} in a read-only transaction`);
 }

@@ -70,6 +70,19 @@ function hasTopLevelWord(text: string, word: string): boolean {
 
 const ROW_KINDS = new Set<StatementKind>(['select', 'values', 'table', 'show', 'explain', 'describe', 'fetch']);
 
+const READ_KINDS = new Set<StatementKind>(['select', 'values', 'table', 'show', 'explain', 'describe']);
+const WRITE_KINDS = new Set<StatementKind>(['insert', 'update', 'delete', 'merge', 'copy', 'create', 'drop', 'alter', 'truncate']);
+
+/** Statements that change nothing (data, schema or settings). PRAGMA, CALL and the rest may. */
+export function readsOnly(kind: StatementKind): boolean {
+  return READ_KINDS.has(kind);
+}
+
+/** Statements PostgreSQL refuses in a read-only transaction (25006). */
+export function writesData(kind: StatementKind): boolean {
+  return WRITE_KINDS.has(kind);
+}
+
 export function returnsRows(kind: StatementKind, text: string): RowsMode {
   // SELECT … INTO new_table creates a table instead of returning rows.
   if (kind === 'select') return hasTopLevelWord(text, 'into') ? 'none' : 'rows';
