@@ -1,10 +1,14 @@
 # Builds and runs `sirius serve`. The image listens on all interfaces, so it
 # needs a password: docker run -e SIRIUS_PASSWORD=… -p 5433:5433 -p 9000:9000 sirius
 FROM node:20-bookworm-slim AS build
+# node-gyp builds native/ (and better-sqlite3 when no prebuilt binary fits)
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm ci && npm run build && npm prune --omit=dev
+COPY native ./native
+# npm ci runs `prepare`: the native helper and the TypeScript build
+RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -15,6 +19,7 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/native/build/Release/duckdb_sync.node ./native/build/Release/duckdb_sync.node
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 5433 9000

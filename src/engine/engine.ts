@@ -8,6 +8,7 @@ import {
 } from '@duckdb/node-api';
 import type { PgError } from '../wire/pg-error.js';
 import { toPgError } from './errors.js';
+import { runPrepared, type PreparedRun } from './run-prepared.js';
 
 /**
  * The DuckDB side of Sirius: one database instance per server, one
@@ -154,24 +155,18 @@ export class EngineSession {
 
   /** Executes a bound prepared statement and returns its rows as a stream. */
   async execute(stmt: DuckDBPreparedStatement, sql: string): Promise<ChunkStream> {
-    let result: DuckDBResult;
+    let run: PreparedRun;
     try {
-      result = await stmt.stream();
+      run = await runPrepared(this.connection, stmt);
     } catch (err) {
       throw this.fail(err, sql);
     }
-    return wrapResult(result, sql, this);
+    return wrapResult(run.result, sql, this, () => run.fetch());
   }
 
   /** Runs SQL with no parameters and streams its rows. */
   async query(sql: string): Promise<ChunkStream> {
-    let result: DuckDBResult;
-    try {
-      result = await this.connection.stream(sql);
-    } catch (err) {
-      throw this.fail(err, sql);
-    }
-    return wrapResult(result, sql, this);
+    return this.execute(await this.prepare(sql), sql);
   }
 
   /** Asks DuckDB to stop the running query; it then fails with an INTERRUPT error (57014). */
@@ -189,7 +184,7 @@ export class EngineSession {
 const CHANGED_ROWS = 1;
 const QUERY_RESULT = 3;
 
-function wrapResult(result: DuckDBResult, sql: string, session: EngineSession): ChunkStream {
+function wrapResult(result: DuckDBResult, sql: string, session: EngineSession, fetch: () => Promise<DuckDBDataChunk | null>): ChunkStream {
   const returnsRows = result.returnType === QUERY_RESULT;
   const changedRows = result.returnType === CHANGED_ROWS;
   return {
@@ -201,7 +196,7 @@ function wrapResult(result: DuckDBResult, sql: string, session: EngineSession): 
     },
     async next() {
       try {
-        const chunk = await result.fetchChunk();
+        const chunk = await fetch();
         return chunk && chunk.rowCount > 0 ? chunk : null;
       } catch (err) {
         throw session.fail(err, sql);

@@ -1,0 +1,174 @@
+/*
+ * Synchronous companions to @duckdb/node-bindings for small results.
+ *
+ * node-bindings runs duckdb_execute_pending and duckdb_fetch_chunk on libuv's
+ * thread pool; each hop costs ~100 µs, three per `SELECT 1`. Sirius runs a
+ * query's tasks on the calling thread within a small budget first (the
+ * bindings' own pending_execute_task), and when the result is ready these
+ * functions finish it on the calling thread. They take and return the
+ * bindings' own externals (same type tags, same ownership rules), so the
+ * node-api classes keep working on the results. See docs/decisions.md.
+ */
+#include <node_api.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The part of DuckDB's C API (duckdb.h, stable ABI) used here. */
+typedef uint64_t idx_t;
+typedef enum { DuckDBSuccess = 0, DuckDBError = 1 } duckdb_state;
+typedef struct _duckdb_pending_result { void *internal_ptr; } *duckdb_pending_result;
+typedef struct _duckdb_data_chunk { void *internal_ptr; } *duckdb_data_chunk;
+typedef struct _duckdb_connection { void *internal_ptr; } *duckdb_connection;
+typedef struct {
+  idx_t deprecated_column_count;
+  idx_t deprecated_row_count;
+  idx_t deprecated_rows_changed;
+  void *deprecated_columns;
+  char *deprecated_error_message;
+  void *internal_data;
+} duckdb_result;
+
+duckdb_state duckdb_execute_pending(duckdb_pending_result pending_result, duckdb_result *out_result);
+duckdb_data_chunk duckdb_fetch_chunk(duckdb_result result);
+void duckdb_destroy_result(duckdb_result *result);
+void duckdb_destroy_data_chunk(duckdb_data_chunk *chunk);
+const char *duckdb_result_error(duckdb_result *result);
+bool duckdb_execution_is_finished(duckdb_connection con);
+void *duckdb_malloc(size_t size);
+void duckdb_free(void *ptr);
+
+/* The type tags @duckdb/node-bindings puts on its externals (bindings/src/externals.h). */
+static const napi_type_tag PendingResultTag = {0x257E88ECE8294FECULL, 0xB64963BBBD1DBB41ULL};
+static const napi_type_tag ResultTag = {0x08F7FE3AE12345E5ULL, 0x8733310DC29372D9ULL};
+static const napi_type_tag DataChunkTag = {0x2C7537AB063A4296ULL, 0xB1E70F08B0BBD1A3ULL};
+static const napi_type_tag ConnectionTag = {0x922B9BF54AB04DFCULL, 0x8A258578D371DB71ULL};
+
+static void *external_data(napi_env env, napi_value value, const napi_type_tag *tag, const char *what) {
+  bool ok = false;
+  if (napi_check_object_type_tag(env, value, tag, &ok) != napi_ok || !ok) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  return data;
+}
+
+static napi_value one_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  return argc < 1 ? NULL : argv[0];
+}
+
+static void finalize_result(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  duckdb_result *result = data;
+  duckdb_destroy_result(result);
+  duckdb_free(result);
+}
+
+static void finalize_chunk(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  duckdb_data_chunk chunk = data;
+  duckdb_destroy_data_chunk(&chunk);
+}
+
+static napi_value tagged_external(napi_env env, void *data, napi_finalize finalize, const napi_type_tag *tag) {
+  napi_value external;
+  if (napi_create_external(env, data, finalize, NULL, &external) != napi_ok) {
+    finalize(env, data, NULL);
+    napi_throw_error(env, NULL, "could not create an external");
+    return NULL;
+  }
+  napi_type_tag_object(env, external, tag);
+  return external;
+}
+
+/* executePending(pending): Result — duckdb_execute_pending on the calling thread. */
+static napi_value execute_pending(napi_env env, napi_callback_info info) {
+  napi_value arg = one_arg(env, info);
+  if (!arg) return NULL;
+  duckdb_pending_result pending = external_data(env, arg, &PendingResultTag, "Invalid pending result argument");
+  if (!pending) return NULL;
+  duckdb_result *result = duckdb_malloc(sizeof(duckdb_result));
+  if (!result) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  memset(result, 0, sizeof(duckdb_result));
+  if (duckdb_execute_pending(pending, result) != DuckDBSuccess) {
+    const char *message = duckdb_result_error(result);
+    napi_value error_message, error;
+    napi_create_string_utf8(env, message ? message : "unknown DuckDB error", NAPI_AUTO_LENGTH, &error_message);
+    napi_create_error(env, NULL, error_message, &error);
+    finalize_result(env, result, NULL);
+    napi_throw(env, error);
+    return NULL;
+  }
+  return tagged_external(env, result, finalize_result, &ResultTag);
+}
+
+/* fetchChunk(result): DataChunk | null — duckdb_fetch_chunk on the calling thread. */
+static napi_value fetch_chunk(napi_env env, napi_callback_info info) {
+  napi_value arg = one_arg(env, info);
+  if (!arg) return NULL;
+  duckdb_result *result = external_data(env, arg, &ResultTag, "Invalid result argument");
+  if (!result) return NULL;
+  duckdb_data_chunk chunk = duckdb_fetch_chunk(*result);
+  if (!chunk) {
+    const char *message = duckdb_result_error(result);
+    if (message) {
+      napi_throw_error(env, NULL, message);
+      return NULL;
+    }
+    napi_value null_value;
+    napi_get_null(env, &null_value);
+    return null_value;
+  }
+  return tagged_external(env, chunk, finalize_chunk, &DataChunkTag);
+}
+
+/* resultError(result): string | null — the error that ended a result (the bindings' fetch_chunk returns null for it). */
+static napi_value result_error(napi_env env, napi_callback_info info) {
+  napi_value arg = one_arg(env, info);
+  if (!arg) return NULL;
+  duckdb_result *result = external_data(env, arg, &ResultTag, "Invalid result argument");
+  if (!result) return NULL;
+  const char *message = duckdb_result_error(result);
+  napi_value answer;
+  if (message) napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &answer);
+  else napi_get_null(env, &answer);
+  return answer;
+}
+
+/* executionIsFinished(connection): boolean — the running query has no work left (only buffered rows). */
+static napi_value execution_is_finished(napi_env env, napi_callback_info info) {
+  napi_value arg = one_arg(env, info);
+  if (!arg) return NULL;
+  duckdb_connection *holder = external_data(env, arg, &ConnectionTag, "Invalid connection argument");
+  if (!holder) return NULL;
+  napi_value answer;
+  napi_get_boolean(env, duckdb_execution_is_finished(*holder), &answer);
+  return answer;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"executePending", NULL, execute_pending, NULL, NULL, NULL, napi_default, NULL},
+    {"fetchChunk", NULL, fetch_chunk, NULL, NULL, NULL, napi_default, NULL},
+    {"resultError", NULL, result_error, NULL, NULL, NULL, napi_default, NULL},
+    {"executionIsFinished", NULL, execution_is_finished, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,78 @@
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBDataChunk, DuckDBResult, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { syncAddon } from './sync-addon.js';
+
+/**
+ * Runs a bound prepared statement as a streaming result with as few trips
+ * through libuv's thread pool as the work allows (docs/decisions.md, "Small
+ * results without thread-pool hops"):
+ *
+ * - its tasks run on the calling thread for at most SYNC_BUDGET_NS; a query
+ *   that is ready by then (finished, or its first rows buffered) is opened
+ *   without leaving the thread, otherwise the thread pool finishes it;
+ * - once DuckDB reports the execution finished, the remaining chunks are
+ *   already buffered and are read on the calling thread; before that, each
+ *   chunk is fetched on the thread pool (a fetch may run the query's work).
+ *
+ * A `SELECT 1` thus costs no thread-pool trip instead of three.
+ */
+const SYNC_BUDGET_NS = 1_000_000n;
+
+const { RESULT_READY, ERROR, NO_TASKS_AVAILABLE } = duckdb.PendingState;
+
+/** The raw handles of @duckdb/node-api objects (pinned by test/unit/engine/run-prepared.test.ts). */
+function handleOf(stmt: DuckDBPreparedStatement): duckdb.PreparedStatement {
+  return (stmt as unknown as { prepared_statement: duckdb.PreparedStatement }).prepared_statement;
+}
+function connectionHandleOf(connection: DuckDBConnection): duckdb.Connection {
+  return (connection as unknown as { connection: duckdb.Connection }).connection;
+}
+
+/** How statements were run since start: opened / fetched on the calling thread or on the thread pool. */
+export const runCounters = { openedHere: 0, openedInPool: 0, fetchedHere: 0, fetchedInPool: 0 };
+
+export interface PreparedRun {
+  readonly result: DuckDBResult;
+  /** The next chunk (null or empty at the end). */
+  fetch(): Promise<DuckDBDataChunk | null>;
+}
+
+export async function runPrepared(connection: DuckDBConnection, stmt: DuckDBPreparedStatement): Promise<PreparedRun> {
+  const conn = connectionHandleOf(connection);
+  const pending = duckdb.pending_prepared_streaming(handleOf(stmt));
+  const started = process.hrtime.bigint();
+  let raw: duckdb.Result | null = null;
+  for (;;) {
+    const state = duckdb.pending_execute_task(pending);
+    if (state === RESULT_READY) {
+      raw = syncAddon.executePending(pending);
+      runCounters.openedHere++;
+      break;
+    }
+    if (state === ERROR) throw new Error(duckdb.pending_error(pending));
+    // NO_TASKS_AVAILABLE: DuckDB's own threads hold the work; waiting here would only spin
+    if (state === NO_TASKS_AVAILABLE || process.hrtime.bigint() - started > SYNC_BUDGET_NS) break;
+  }
+  if (!raw) {
+    raw = await duckdb.execute_pending(pending);
+    runCounters.openedInPool++;
+  }
+  const handle = raw;
+  let finished = false;
+  return {
+    result: new DuckDBResult(handle),
+    async fetch() {
+      // once finished it stays finished: every remaining row is buffered
+      finished ||= syncAddon.executionIsFinished(conn);
+      if (finished) runCounters.fetchedHere++;
+      else runCounters.fetchedInPool++;
+      const chunk = finished ? syncAddon.fetchChunk(handle) : await duckdb.fetch_chunk(handle);
+      if (chunk && duckdb.data_chunk_get_size(chunk) > 0) return new DuckDBDataChunk(chunk);
+      // the end, or a failure: @duckdb/node-bindings' fetch_chunk answers an empty chunk or null for a query that
+      // failed mid-stream, and that must never look like the end of the rows
+      const error = syncAddon.resultError(handle);
+      if (error !== null) throw new Error(error);
+      return null;
+    },
+  };
+}

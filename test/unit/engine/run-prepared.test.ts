@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine, type EngineSession } from '../../../src/engine/engine.js';
+import { runCounters } from '../../../src/engine/run-prepared.js';
+import { PgError } from '../../../src/wire/pg-error.js';
+
+/**
+ * The statement runner opens small results on the calling thread through the
+ * native helper (native/duckdb_sync.c) and leaves long work to the thread
+ * pool. These tests pin both paths on a real DuckDB, and that the helper
+ * still understands @duckdb/node-bindings' handles.
+ */
+let engine: Engine;
+let session: EngineSession;
+
+beforeAll(async () => {
+  engine = await Engine.create({ memoryLimit: '', threads: 2, timeZone: 'UTC' });
+  session = await engine.connect();
+});
+afterAll(() => {
+  session.close();
+  engine.close();
+});
+
+async function rows(sql: string): Promise<{ values: unknown[]; chunks: number }> {
+  const stmt = await session.prepare(sql);
+  const stream = await session.execute(stmt, sql);
+  const values: unknown[] = [];
+  let chunks = 0;
+  for (let chunk = await stream.next(); chunk; chunk = await stream.next()) {
+    chunks++;
+    for (let r = 0; r < chunk.rowCount; r++) values.push(chunk.getColumnVector(0).getItem(r));
+  }
+  return { values, chunks };
+}
+
+function snapshot(): typeof runCounters {
+  return { ...runCounters };
+}
+
+describe('runPrepared', () => {
+  it('answers constant queries without thread-pool trips', async () => {
+    await rows(`SELECT 0`);
+    const before = snapshot();
+    for (let i = 0; i < 20; i++) expect((await rows(`SELECT 41 + ${i} AS answer`)).values).toEqual([41 + i]);
+    // the budget is wall time: a loaded machine may push a few over it, never most
+    expect(runCounters.openedHere - before.openedHere).toBeGreaterThanOrEqual(15);
+    expect(runCounters.fetchedInPool - before.fetchedInPool).toBeLessThanOrEqual(5);
+  });
+
+  it('streams a large result chunk by chunk, fetching on the pool while work remains', async () => {
+    const before = snapshot();
+    const { values, chunks } = await rows(`SELECT i FROM range(3000000) t(i)`);
+    expect(values.length).toBe(3_000_000);
+    expect(values[2_999_999]).toBe(2_999_999n);
+    expect(chunks).toBeGreaterThan(1000);
+    expect(runCounters.fetchedInPool - before.fetchedInPool).toBeGreaterThan(0);
+  });
+
+  it('leaves a query that outlasts the budget to the thread pool, with the right answer', async () => {
+    const before = snapshot();
+    const { values } = await rows(`SELECT sum(i * 2) FROM range(30000000) t(i)`);
+    expect(values).toEqual([899999970000000n]);
+    expect(runCounters.openedInPool - before.openedInPool).toBe(1);
+  });
+
+  it('maps an error raised while the tasks run on the calling thread', async () => {
+    const err = await rows(`SELECT 1 // 0::INTEGER, error('boom')`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PgError);
+    expect((err as PgError).message).toMatch(/boom/);
+    // the session is still usable
+    expect((await rows(`SELECT 7`)).values).toEqual([7]);
+  });
+
+  it('reports an error raised by a later chunk of a streamed result', async () => {
+    const err = await rows(`SELECT CASE WHEN i = 2500000 THEN error('late failure') ELSE i END FROM range(3000000) t(i)`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PgError);
+    expect((err as PgError).message).toMatch(/late failure/);
+    expect((await rows(`SELECT 8`)).values).toEqual([8]);
+  });
+
+  it('binds parameters on the prepared statement as before', async () => {
+    const stmt = await session.prepare(`SELECT $1::INTEGER * 3`);
+    stmt.bindInteger(1, 5);
+    const stream = await session.execute(stmt, 'x');
+    const chunk = await stream.next();
+    expect(chunk?.getColumnVector(0).getItem(0)).toBe(15);
+    expect(await stream.next()).toBeNull();
+  });
+});
