@@ -33,6 +33,9 @@ export class Engine {
    */
   generation = 0;
 
+  /** Statements DuckDB prepared, in every session (system views, tests). */
+  readonly counters = { prepares: 0 };
+
   /** Called after the DuckDB instance was replaced: sessions on the old one must end. */
   readonly restartListeners = new Set<() => void>();
   private restarting: Promise<void> | null = null;
@@ -132,6 +135,7 @@ export class EngineSession {
   }
 
   async prepare(sql: string): Promise<DuckDBPreparedStatement> {
+    this.engine.counters.prepares++;
     try {
       return await this.connection.prepare(sql);
     } catch (err) {

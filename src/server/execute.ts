@@ -67,9 +67,12 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   if (views && session.views) portal.releases = await bindViews(session.views, conn, session, views, portal.params);
   if ((admin || views) && session.views) {
     // DuckDB does not re-bind a prepared statement when a TEMP VIEW it reads is replaced, and one planned over
-    // an empty table returns garbage strings under ORDER BY once rows arrive (DuckDB 1.5): prepare it again
-    stmt = await session.engine.prepare(target.sql);
+    // an empty table returns garbage strings under ORDER BY once rows arrive (DuckDB 1.5): prepare it again,
+    // unless the statement prepared at the last Execute read exactly the relations bound now
+    const versions = admin ? null : viewVersions(session, views!);
+    stmt = (versions && portal.query.bound.take(versions)) || (await session.engine.prepare(target.sql));
     portal.ownStatement = stmt;
+    portal.ownVersions = versions;
   }
   stmt.clearBindings();
   for (let i = 0; i < portal.params.length; i++) {
@@ -151,8 +154,4 @@ async function affectedRows(portal: Portal): Promise<number> {
   if (!chunk || stream.names.length !== 1 || stream.names[0] !== 'Count') return 0;
   const v = chunk.getColumnVector(0).getItem(0);
   return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : 0;
-}
-
-function sameVersions(a: Map<string, number>, b: Map<string, number>): boolean {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }

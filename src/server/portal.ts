@@ -21,8 +21,10 @@ export class Portal {
   row = 0;
   /** Remaining chunks read into memory because another statement needed the DuckDB connection. */
   private parked: DuckDBDataChunk[] | null = null;
-  /** A statement prepared for this execution only (over freshly bound views), freed with the portal. */
+  /** A statement prepared for this execution (over freshly bound views): freed with the portal, or parked for reuse. */
   ownStatement: DuckDBPreparedStatement | null = null;
+  /** The TEMP VIEW versions ownStatement was prepared over; null: never reused (admin calls). */
+  ownVersions: Map<string, number> | null = null;
   /** Unpin the partition files the statement reads (lakehouse views). */
   releases: (() => void)[] = [];
   /** The fetch already started for the chunk after the current one. */
@@ -85,10 +87,13 @@ export class Portal {
   close(): void {
     if (!this.closed) {
       this.closed = true;
+      const own = this.ownStatement;
+      this.ownStatement = null;
+      // handed back before the query is closed, so a query freed by this close frees it too
+      if (own && this.ownVersions) this.query.bound.give(own, this.ownVersions);
+      else own?.destroySync();
       this.query.close();
       for (const release of this.releases.splice(0)) release();
-      this.ownStatement?.destroySync();
-      this.ownStatement = null;
     }
     this.done = true;
     this.stream = null;

@@ -9,7 +9,8 @@ import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 import type { Session } from './session.js';
 import { StatementCache } from './statement-cache.js';
-import { prepareViews, resetViews, viewVersions } from './views.js';
+import { BoundStatementSlot } from './bound-statement.js';
+import { prepareViews, resetViews } from './views.js';
 import { defineAdminTables, findAdminCalls, type AdminCalls } from './admin-calls.js';
 import type { FoundViews } from '../sql/views-in-query.js';
 import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
@@ -40,8 +41,8 @@ export class PreparedQuery {
   generation = 0;
   /** The telemetry views the statement reads, bound to partitions at each Execute. */
   views: FoundViews | null = null;
-  /** Versions of those TEMP VIEWs when the statement was prepared: the same versions at Execute, no re-prepare. */
-  viewVersions = new Map<string, number>();
+  /** The statement prepared over the views' files at the last Execute, reused while they stay the same. */
+  readonly bound = new BoundStatementSlot();
   /** The administration function calls (list_partitions() …), run at each Execute before the statement. */
   admin: AdminCalls | null = null;
 
@@ -74,6 +75,7 @@ export class PreparedQuery {
   }
 
   destroy(): void {
+    this.bound.close();
     if (this.target.kind === 'duck') this.target.stmt.destroySync();
   }
 }
@@ -90,8 +92,8 @@ export async function prepareQuery(session: Session, sql: string, declared: numb
   const generation = session.engine.generation;
   const query = await prepareUncached(session, sql, declared);
   query.generation = generation;
-  // statements over views are not cached: they are prepared over the files bound at that moment
-  return query.target.kind === 'duck' && !query.views ? query.lease(() => session.statementCache.give(key, query)) : query;
+  // statements over views are cached too: each Execute binds their files (and prepares again only if those changed)
+  return query.target.kind === 'duck' ? query.lease(() => session.statementCache.give(key, query)) : query;
 }
 
 async function prepareUncached(session: Session, sql: string, declared: number[]): Promise<PreparedQuery> {

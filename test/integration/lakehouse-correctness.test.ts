@@ -138,9 +138,23 @@ describe('lakehouse against a reference implementation', () => {
     await compareRandomQueries(11);
   });
 
-  it('matches again after more blocks arrive', async () => {
+  it('matches again after more blocks arrive, and re-prepares a warm statement only then', async () => {
+    const engine = server.sirius.engine;
+    const countSql = 'SELECT count(*)::INTEGER AS n FROM log_entries WHERE level <= $1';
+    const run = async (): Promise<number> => (await client.query({ text: countSql, values: [6] })).rows[0].n;
+    // the first runs may build partitions and bind their files
+    expect(await run()).toBe(3 * 1200);
+    expect(await run()).toBe(3 * 1200);
+    // warm: same files bound, so neither Parse (statement cache) nor Execute (bound statement) prepares again
+    const before = engine.counters.prepares;
+    for (let i = 0; i < 5; i++) expect(await run()).toBe(3 * 1200);
+    expect(engine.counters.prepares - before).toBe(0);
     const more = await generate(opts(2, 2));
     expect(more.acknowledged).toBe(true);
+    // new blocks: new partition files, so the statement is prepared over them and sees every row
+    const afterIngest = engine.counters.prepares;
+    expect(await run()).toBe(5 * 1200);
+    expect(engine.counters.prepares - afterIngest).toBeGreaterThan(0);
     const total = await client.query('SELECT count(*)::INTEGER AS n FROM log_entries');
     expect(total.rows).toEqual([{ n: 5 * 1200 }]);
     await compareRandomQueries(12);
