@@ -16,7 +16,7 @@ import { Materializer, type SliceTask } from './materializer.js';
 import { PartitionMerger, type MergeOutcome } from './merge.js';
 import { buildLockFor } from './pg-lock.js';
 import { planSlices } from './planner.js';
-import { Limiter, PROCESS_LOCAL_LOCK, SingleFlight, type BuildLock } from './single-flight.js';
+import { Limiter, PROCESS_LOCAL_LOCK, SingleFlight, untilAborted, type BuildLock } from './single-flight.js';
 import { LakehouseCounters, type LakehouseStats } from './stats.js';
 import { WriterPool } from './writer-pool.js';
 
@@ -94,13 +94,14 @@ export class Lakehouse {
    * Unknown view set → 42P01 naming the valid ones; a view without instances,
    * a wrong kind of id or an unknown process/stream → 22023.
    */
-  async resolve(ref: ViewRef, range: TimeRange, progress?: (msg: string) => void): Promise<ResolvedView> {
+  async resolve(ref: ViewRef, range: TimeRange, progress?: (msg: string) => void, signal?: AbortSignal): Promise<ResolvedView> {
     const view = this.viewSet(ref.viewSet);
     checkRange(range);
     try {
       await this.init();
       const instance = await resolveInstance(view, ref.instanceId, this.catalog);
-      return await this.localFiles(view, await this.buildRange(view, instance, range, progress, true));
+      // a canceled statement stops waiting; the builds go on (single flight: others may wait for them too)
+      return await this.localFiles(view, await untilAborted(this.buildRange(view, instance, range, progress, true), signal));
     } catch (err) {
       throw lakehouseFailure(err, `resolving ${view.name}/${ref.instanceId}`);
     }

@@ -1,3 +1,5 @@
+import { PgError } from '../wire/pg-error.js';
+import { SqlState } from '../wire/sqlstate.js';
 /**
  * One build per partition key at a time inside this process. A caller that
  * needs at least `need` of the source (the freshness key) joins a build that
@@ -61,4 +63,31 @@ export class Limiter {
       this.waiting.shift()?.();
     }
   }
+}
+
+/**
+ * `work`, unless `signal` aborts first: then a 57014 (the server words it as
+ * PostgreSQL does for a cancel or a statement timeout). `work` itself goes on.
+ */
+export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  const canceled = (): PgError => new PgError(SqlState.QueryCanceled, 'canceling statement while it waited for partitions to build');
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(canceled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(canceled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

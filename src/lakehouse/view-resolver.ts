@@ -23,8 +23,8 @@ export class LakehouseViews {
     this.lakehouse.emptyRelationSql(ref.viewSet); // throws 42P01 naming the valid view sets
   }
 
-  async resolve(ref: ViewRef, range: TimeRange, progress?: (message: string) => void): Promise<{ files: string[]; release(): void }> {
-    return this.lakehouse.resolve(ref, range, progress);
+  async resolve(ref: ViewRef, range: TimeRange, progress?: (message: string) => void, signal?: AbortSignal): Promise<{ files: string[]; release(): void }> {
+    return this.lakehouse.resolve(ref, range, progress, signal);
   }
 
   emptyRelationSql(viewSet: string): string {

@@ -121,9 +121,11 @@ async function withStatementLimits(session: Session, fn: () => Promise<void>): P
   const timer = timeoutMs > 0 ? setTimeout(() => {
     session.cancelReason ??= 'timeout';
     session.engine.interrupt();
+    session.statementAbort?.abort();
   }, timeoutMs) : null;
   session.running = true;
   session.cancelReason = null;
+  session.statementAbort = new AbortController();
   try {
     await fn();
   } catch (err) {
@@ -132,6 +134,7 @@ async function withStatementLimits(session: Session, fn: () => Promise<void>): P
     if (timer) clearTimeout(timer);
     session.running = false;
     session.cancelReason = null;
+    session.statementAbort = null;
   }
 }
 

@@ -19,6 +19,8 @@ export class Session {
   /** Why the running statement is being interrupted, for the 57014 message. */
   cancelReason: 'user' | 'timeout' | null = null;
   running = false;
+  /** Aborted with the running statement (cancel, statement_timeout): stops waits DuckDB's interrupt cannot reach. */
+  statementAbort: AbortController | null = null;
   private destroyed = false;
   /** The lakehouse views, when the server has a lakehouse (null: plain DuckDB). */
   views: ViewsContext | null = null;
@@ -73,6 +75,7 @@ export class Session {
     if (!this.running) return;
     this.cancelReason ??= 'user';
     this.engine.interrupt();
+    this.statementAbort?.abort();
   }
 
   /** Portals die at the end of their transaction (Sync outside a transaction block, COMMIT, ROLLBACK). */

@@ -20,7 +20,13 @@ export interface ViewResolver {
   /** Throws a PgError (42P01/22023) for an unknown view set, a view without instances or an unknown id. */
   checkRef(ref: { viewSet: string; instanceId: string }): void;
   /** The files of the view for a time range, pinned in the local cache until release(). */
-  resolve(ref: { viewSet: string; instanceId: string }, range: TimeRange, progress?: (message: string) => void): Promise<{ files: string[]; release(): void }>;
+  /** `signal`: the statement was canceled; stop waiting for builds (57014). A build others need goes on. */
+  resolve(
+    ref: { viewSet: string; instanceId: string },
+    range: TimeRange,
+    progress?: (message: string) => void,
+    signal?: AbortSignal,
+  ): Promise<{ files: string[]; release(): void }>;
   /** SQL of a relation with the view's columns and no rows. */
   emptyRelationSql(viewSet: string): string;
   /** SQL of the relation reading these partition files. */
@@ -90,7 +96,7 @@ export async function bindViews(views: ViewsContext, conn: Connection, session: 
   };
   try {
     for (const [table, { ref, range }] of byTable) {
-      const resolved = await views.lakehouse.resolve({ viewSet: ref.viewSet, instanceId: ref.instanceId }, range, progress);
+      const resolved = await views.lakehouse.resolve({ viewSet: ref.viewSet, instanceId: ref.instanceId }, range, progress, session.statementAbort?.signal);
       releases.push(() => resolved.release());
       const { files } = resolved;
       const relation = files.length === 0 ? views.lakehouse.emptyRelationSql(ref.viewSet) : views.lakehouse.filesRelationSql(ref.viewSet, files);

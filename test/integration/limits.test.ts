@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendCancel } from '../helpers/cancel.js';
 import { startTestServer, type TestServer } from '../helpers/sirius.js';
 
 let server: TestServer;
@@ -17,14 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-async function sendCancel(port: number, pid: number, key: number): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const s = connect(port, '127.0.0.1', () => s.end(serialize.cancel(pid, key)));
-    s.on('close', () => resolve());
-    s.on('error', () => resolve());
-  });
-}
 
 /** A query that runs for many seconds in DuckDB unless interrupted. */
 const SLOW = 'SELECT count(*) FROM range(100000000000) t(a) WHERE a % 7 = 3';
