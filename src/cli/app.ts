@@ -8,8 +8,10 @@ import { Lakehouse } from '../lakehouse/index.js';
 import { LakehouseViews } from '../lakehouse/view-resolver.js';
 import { DuckSqlParser } from '../sql/duck-parser.js';
 import { startIngestService, type IngestService } from './ingest.js';
-import { newMaintenance } from './maintain.js';
+import { newMaintenance, newRetention } from './maintain.js';
 import type { Maintenance } from '../lakehouse/maintenance.js';
+import type { RetentionService } from '../retention/index.js';
+import { registerAdminServices } from '../server/admin-services.js';
 
 /** A running Sirius: the one place where concrete implementations are wired together. */
 export interface Sirius {
@@ -20,6 +22,8 @@ export interface Sirius {
   lakehouse: Lakehouse;
   /** The maintenance loop; undefined when SIRIUS_MAINTENANCE_INTERVAL_MS is 0. */
   maintenance?: Maintenance;
+  /** Retention and tail sampling (run by the maintenance loop and by SQL). */
+  retention: RetentionService;
   close(): Promise<void>;
 }
 
@@ -52,7 +56,9 @@ export async function startSirius(config: Config, log: Logger): Promise<Sirius> 
     await ingest.close();
     throw err;
   }
-  const maintenance = config.maintenanceIntervalMs > 0 ? newMaintenance(config, log, { lakehouse, catalog: ingest.catalog, store: ingest.objectStore }) : undefined;
+  const retention = newRetention(config, log, { lakehouse, catalog: ingest.catalog, store: ingest.objectStore });
+  const maintenance = config.maintenanceIntervalMs > 0 ? newMaintenance(config, log, { lakehouse, catalog: ingest.catalog, store: ingest.objectStore, retention }) : undefined;
+  registerAdminServices(lakehouse, { catalog: ingest.catalog, retention, stats: () => lakehouse.stats(), maintenanceHistory: () => maintenance?.history() ?? [] });
   maintenance?.start();
   return {
     pg,
@@ -60,6 +66,7 @@ export async function startSirius(config: Config, log: Logger): Promise<Sirius> 
     ingest,
     lakehouse,
     maintenance,
+    retention,
     async close() {
       await maintenance?.stop();
       await ingest.close();

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { ConfigError, describeOptions, loadConfig } from '../config/config.js';
 import { createLogger } from '../log/log.js';
-import { ServerConfigError } from '../server/server.js';
-import { startSirius } from './app.js';
-import { runGenerate } from './generate.js';
-import { ingestReadyLine, runIngest } from './ingest.js';
-import { startMaintain } from './maintain.js';
+import { ADMIN_USAGE, runAdmin } from './admin.js';
+
+// Each command loads its modules when it runs: `sirius admin` and `sirius generate` start without
+// loading DuckDB and the server.
 
 const USAGE = `usage: sirius <command> [options]
 
@@ -15,6 +14,7 @@ commands:
   maintain   run the lakehouse maintenance loop alone (build recent global views, merge closed hours,
              delete retired partition files); --once for a single run
   generate   send synthetic logs, metrics and spans through the SDK (sirius generate --help)
+  admin      administer a running server over SQL: status, retention, keep/unkeep, delete-process (sirius admin --help)
   help       show this text
 
 options (each is also an environment variable):
@@ -26,6 +26,8 @@ ${describeOptions()
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(process.env, argv);
   const log = createLogger(config.logLevel);
+  const { startSirius } = await import('./app.js');
+  const { ingestReadyLine } = await import('./ingest.js');
   const sirius = await startSirius(config, log);
   process.stderr.write(ingestReadyLine(sirius.ingest.server));
   const { host, port } = sirius.pg.address();
@@ -43,6 +45,7 @@ async function maintain(argv: string[]): Promise<void> {
   const once = argv.includes('--once');
   const config = loadConfig(process.env, argv.filter((a) => a !== '--once'));
   const log = createLogger(config.logLevel);
+  const { startMaintain } = await import('./maintain.js');
   const service = await startMaintain(config, log, once);
   if (once) {
     const [run] = service.maintenance.history();
@@ -67,12 +70,16 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'ingest': {
       const config = loadConfig(process.env, rest);
+      const { runIngest } = await import('./ingest.js');
       return runIngest(config, createLogger(config.logLevel));
     }
     case 'maintain':
       return maintain(rest);
     case 'generate':
-      process.exitCode = await runGenerate(rest);
+      process.exitCode = await (await import('./generate.js')).runGenerate(rest);
+      return;
+    case 'admin':
+      process.exitCode = await runAdmin(rest);
       return;
     case undefined:
     case 'help':
@@ -86,9 +93,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof ServerConfigError) {
-    process.stderr.write(`sirius: ${err.message}\n\n`);
-    if (err instanceof ConfigError) process.stderr.write(USAGE);
+  if (err instanceof ConfigError || (err instanceof Error && err.name === 'ServerConfigError')) {
+    process.stderr.write(`sirius: ${(err as Error).message}\n\n`);
+    if (err instanceof ConfigError) process.stderr.write(process.argv[2] === 'admin' ? ADMIN_USAGE : USAGE);
+    process.exit(2);
+  }
+  const code = (err as { code?: string }).code;
+  if (process.argv[2] === 'admin' && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT')) {
+    process.stderr.write(`sirius admin: cannot connect to the server: ${(err as Error).message}\n`);
     process.exit(2);
   }
   process.stderr.write(`sirius: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -7,14 +7,26 @@ import { Engine } from '../engine/engine.js';
 import { Lakehouse } from '../lakehouse/index.js';
 import { Maintenance, type MaintenanceOptions } from '../lakehouse/maintenance.js';
 import type { Logger } from '../log/log.js';
+import { RetentionService, retentionOptions } from '../retention/index.js';
 
 export function maintenanceOptions(config: Config): MaintenanceOptions {
   return { intervalMs: config.maintenanceIntervalMs, windowMs: config.maintenanceWindowMs, retiredGraceMs: config.retiredGraceMs };
 }
 
-/** The maintenance loop over a lakehouse that `serve` (or `maintain`) already wired. */
-export function newMaintenance(config: Config, log: Logger, deps: { lakehouse: Lakehouse; catalog: Catalog; store: ObjectStore }): Maintenance {
+/** The maintenance loop over a lakehouse that `serve` (or `maintain`) already wired; it runs retention when given one. */
+export function newMaintenance(config: Config, log: Logger, deps: { lakehouse: Lakehouse; catalog: Catalog; store: ObjectStore; retention?: RetentionService }): Maintenance {
   return new Maintenance({ ...deps, log: log.child({ component: 'maintenance' }), options: maintenanceOptions(config) });
+}
+
+/** Retention over the catalog and object store of a lakehouse (retired partitions' cached files are dropped). */
+export function newRetention(config: Config, log: Logger, deps: { lakehouse: Lakehouse; catalog: Catalog; store: ObjectStore }): RetentionService {
+  return new RetentionService({
+    catalog: deps.catalog,
+    store: deps.store,
+    log: log.child({ component: 'retention' }),
+    options: retentionOptions(config),
+    dropCached: (key) => deps.lakehouse.dropCached(key),
+  });
 }
 
 export interface MaintainService {
@@ -42,7 +54,8 @@ export async function startMaintain(config: Config, log: Logger, once = false): 
     throw err;
   }
   const lakehouse = new Lakehouse({ catalog, store, engine, config, log, options: { cacheMaxBytes: config.cacheMaxBytes } });
-  const maintenance = newMaintenance(config, log, { lakehouse, catalog, store });
+  const retention = newRetention(config, log, { lakehouse, catalog, store });
+  const maintenance = newMaintenance(config, log, { lakehouse, catalog, store, retention });
   const opened = engine;
   const close = async (): Promise<void> => {
     await maintenance.stop();

@@ -45,6 +45,16 @@ export interface Config {
   maintenanceWindowMs: number;
   /** How long the file of a retired partition stays in the object store (queries may still read it), ms. */
   retiredGraceMs: number;
+  /** Retention per stream kind (docs/retention.md), days; a policy set by SQL (set_retention_policy) wins. */
+  retentionLogDays: number;
+  retentionMetricsDays: number;
+  retentionSpansDays: number;
+  /** How long keep_processes() keeps a process when no expiry is given, days. */
+  retentionKeepDays: number;
+  /** Least time between two retention runs of the maintenance loop, ms; 0: only by SQL (run_retention()). */
+  retentionIntervalMs: number;
+  /** Blocks deleted per catalog transaction by a retention run. */
+  retentionBatchBlocks: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -76,6 +86,12 @@ const DEFAULTS: Config = {
   maintenanceWindowMs: 3_600_000,
   // Longer than a query's lease on its files (10 minutes).
   retiredGraceMs: 15 * 60_000,
+  retentionLogDays: 90,
+  retentionMetricsDays: 90,
+  retentionSpansDays: 7,
+  retentionKeepDays: 90,
+  retentionIntervalMs: 3_600_000,
+  retentionBatchBlocks: 500,
 };
 
 /** SIRIUS_PG_PORT ↔ pgPort ↔ --pg-port */

@@ -36,11 +36,20 @@ export interface MaintenanceRun {
   merged: { viewSet: string; begin: number; end: number; replaced: number }[];
   /** Retired partition files deleted from the object store. */
   deleted: number;
+  /** What the retention step did (when the loop runs retention): blocks deleted by a run, payloads deleted. */
+  retention?: { runId?: string; blocks: number; objectsDeleted: number };
   /** Steps that failed (the others still ran). */
   errors: { step: string; message: string }[];
 }
 
+/** Retention as the loop drives it (src/retention): called once per pass, it decides whether a run is due. */
+export interface MaintenanceRetention {
+  onMaintenance(): Promise<{ runId?: string; blocks?: number; objectsDeleted: number }>;
+}
+
 export interface MaintenanceDeps {
+  /** Retention, when this loop runs it (sirius serve / maintain); absent, the loop only maintains partitions. */
+  retention?: MaintenanceRetention;
   lakehouse: Lakehouse;
   catalog: Catalog;
   store: ObjectStore;
@@ -52,7 +61,8 @@ export interface MaintenanceDeps {
  * The maintenance loop (docs/lakehouse.md, "Maintenance"): every interval it
  * builds the recent slices of the global views, merges the minute partitions
  * of closed hours, and deletes the files of partitions retired longer ago than
- * the grace period. Its history is an in-memory list (history()), also logged.
+ * the grace period; with retention wired in, it also runs retention when due
+ * (src/retention). Its history is an in-memory list (history()), also logged.
  */
 export class Maintenance {
   private readonly runs: MaintenanceRun[] = [];
@@ -111,6 +121,13 @@ export class Maintenance {
       }
       for (const name of MAINTAINED_VIEW_SETS) await this.step(run, `merge ${name}`, () => this.mergeClosedHours(run, name, from));
       await this.step(run, 'delete retired', () => this.deleteRetired(run));
+      const { retention } = this.deps;
+      if (retention) {
+        await this.step(run, 'retention', async () => {
+          const r = await retention.onMaintenance();
+          run.retention = { runId: r.runId, blocks: r.blocks ?? 0, objectsDeleted: r.objectsDeleted };
+        });
+      }
     } catch (err) {
       run.errors.push({ step: 'watermark', message: (err as Error).message });
     }

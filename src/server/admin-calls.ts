@@ -4,6 +4,8 @@ import * as be from '../wire/backend.js';
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 import { ADMIN_FUNCTION_NAMES, adminFunction, signature, type AdminFunction, type AdminValue, type LakehouseAdmin } from './admin-functions.js';
+import { parseExpiry, parseInterval, selectProcessIds } from './admin-args.js';
+import { adminServices } from './admin-services.js';
 import type { Connection } from './connection.js';
 import type { Session } from './session.js';
 
@@ -30,7 +32,7 @@ export interface AdminCalls {
   rewrittenSql: string;
 }
 
-const MENTION = /list_view_sets|list_partitions|materialize_partitions|retire_partitions/i;
+const MENTION = new RegExp([...ADMIN_FUNCTION_NAMES].join('|'), 'i');
 let nextTable = 0;
 
 /** Finds the calls outside strings and comments; null when the statement has none. */
@@ -105,9 +107,21 @@ export async function runAdminCalls(lakehouse: LakehouseAdmin, conn: Connection,
   };
   for (const c of found.calls) {
     if (c.fn.adminOnly && !session.admin) {
-      throw new PgError(SqlState.InsufficientPrivilege, `permission denied for function ${c.fn.name}`, { hint: 'only admin users (users file: name:secret:admin) may change the lakehouse' });
+      throw new PgError(SqlState.InsufficientPrivilege, `permission denied for function ${c.fn.name}`, { hint: 'only admin users (users file: name:secret:admin) may change the lakehouse or delete data' });
     }
-    const rows = await c.fn.run({ lakehouse, progress, timestamp: (name, text) => parseTimestamp(session, c.fn, name, text) }, c.args);
+    const fn = c.fn.name;
+    const rows = await c.fn.run(
+      {
+        lakehouse,
+        progress,
+        timestamp: (name, text) => parseTimestamp(session, c.fn, name, text),
+        services: () => adminServices(lakehouse, fn),
+        interval: (name, text) => parseInterval(session, fn, name, text),
+        expiry: (text) => parseExpiry(session, fn, text),
+        processIds: (text) => selectProcessIds(conn, session, fn, text),
+      },
+      c.args,
+    );
     await fillTable(session, c, rows);
   }
 }
@@ -146,8 +160,9 @@ function literal(v: AdminValue): string {
   if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) throw new PgError(SqlState.InternalError, `administration function returned a non-integer number ${v}`);
-    return String(v);
+    // integers must be exact (BIGINT columns); fractions only go to DOUBLE columns
+    if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) throw new PgError(SqlState.InternalError, `administration function returned the number ${v}, not exact`);
+    return Number.isInteger(v) ? String(v) : `${v}::DOUBLE`;
   }
   return `make_timestamptz(${v.us}::BIGINT)`;
 }

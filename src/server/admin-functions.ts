@@ -43,6 +43,10 @@ export interface AdminViewSet {
   description: string;
 }
 
+import type { AdminServices } from './admin-services.js';
+import { RETENTION_FUNCTIONS } from './admin-retention.js';
+import { SYSTEM_FUNCTIONS } from './admin-system.js';
+
 type Progress = (message: string) => void;
 interface Range { begin?: number; end?: number }
 
@@ -62,7 +66,7 @@ export type AdminValue = string | number | boolean | { us: number } | null;
 export interface AdminColumn {
   name: string;
   /** DuckDB type of the column. */
-  type: 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'BOOLEAN' | 'TIMESTAMPTZ';
+  type: 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'BOOLEAN' | 'TIMESTAMPTZ' | 'DOUBLE';
 }
 
 export interface AdminRunContext {
@@ -70,6 +74,14 @@ export interface AdminRunContext {
   progress: Progress;
   /** Parses a timestamp argument in the session's time zone (22007 when it is not one). */
   timestamp(argName: string, text: string): Promise<number>;
+  /** The retention service, catalog and counters (server/admin-services.ts); 55000 when the server has none. */
+  services(): AdminServices;
+  /** A positive interval argument ('7 days') as µs (22007 / 22023). */
+  interval(argName: string, text: string): Promise<number>;
+  /** When a keep ends: µs, or null for 'never' (server/admin-args.ts). */
+  expiry(text: string): Promise<number | null>;
+  /** Process ids from a list or from a query run in the session (server/admin-args.ts). */
+  processIds(text: string): Promise<string[]>;
 }
 
 export interface AdminFunction {
@@ -117,7 +129,7 @@ async function timeRange(ctx: AdminRunContext, begin: string, end: string): Prom
   return range;
 }
 
-export const ADMIN_FUNCTIONS: readonly AdminFunction[] = [
+const LAKEHOUSE_FUNCTIONS: readonly AdminFunction[] = [
   {
     name: 'list_view_sets',
     params: [],
@@ -176,6 +188,9 @@ export const ADMIN_FUNCTIONS: readonly AdminFunction[] = [
     },
   },
 ];
+
+/** Lakehouse (issue 4), retention and tail sampling, system views (issue 5). */
+export const ADMIN_FUNCTIONS: readonly AdminFunction[] = [...LAKEHOUSE_FUNCTIONS, ...RETENTION_FUNCTIONS, ...SYSTEM_FUNCTIONS];
 
 export const ADMIN_FUNCTION_NAMES = new Set(ADMIN_FUNCTIONS.map((f) => f.name));
 

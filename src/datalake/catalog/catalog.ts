@@ -1,5 +1,6 @@
 import type { BlockRow, Micros, NewBlock, NewProcess, NewStream, ProcessRow, StreamRow } from './rows.js';
 import type { CatalogError } from './errors.js';
+import type { RetentionStore } from './retention.js';
 import type {
   ActivityFilter,
   BlockSlice,
@@ -111,6 +112,9 @@ export interface Catalog {
   listProcessActivity(filter?: ActivityFilter): Promise<ProcessActivityRow[]>;
   /** Streams by insert time (half-open), each with the insert time of its most recent block. */
   listStreamActivity(filter?: ActivityFilter): Promise<StreamActivityRow[]>;
+
+  /** Kept processes, retention policies, deletion of blocks and what was built from them (retention.ts). */
+  readonly retention: RetentionStore;
 
   /** Throws CatalogError (UNAVAILABLE) when the database cannot answer. */
   health(): Promise<void>;

@@ -19,3 +19,19 @@ export type {
   ProcessActivityRow,
   StreamActivityRow,
 } from './partitions.js';
+export {
+  STREAM_KINDS,
+  KIND_TAGS,
+  streamKinds,
+  isStreamKind,
+  type StreamKind,
+  type RetentionStore,
+  type KeptProcessRow,
+  type RetentionPolicyRow,
+  type ExpiredBlockQuery,
+  type DeletedBlocks,
+  type PendingObjectDelete,
+  type RetentionRunRow,
+  type StreamStorageRow,
+  type PartitionSummaryRow,
+} from './retention.js';

@@ -6,6 +6,7 @@ import { CatalogError } from './errors.js';
  *   1 datalake index: insert clock, processes, streams, blocks
  *   2 lakehouse partitions
  *   3 lakehouse planning indexes (blocks by process / stream and insert time)
+ *   4 retention and tail sampling (kept processes, policies, pending payload deletions, run history)
  */
 export interface Migration {
   version: number;

@@ -8,6 +8,8 @@ import { checkKnownVersions } from './migrations.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 import { BLOCK_COLUMNS, blockFromPg, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapPgError, PROCESS_COLUMNS, processFromPg, STREAM_COLUMNS, streamFromPg, TICK_SQL, ts } from './pg-rows.js';
 import { quoteIdent, type PgCatalogTarget } from './pg-url.js';
+import { PgRetentionStore } from './pg-retention.js';
+import type { RetentionStore } from './retention.js';
 import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type RetiredFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
 import {
   blockSlicesQuery,
@@ -41,12 +43,14 @@ export class PgCatalog implements Catalog {
   private readonly s: string;
   private readonly streamOwners = new Map<string, string>();
   private readonly blockCommits = new GroupCommit<NewBlock, InsertResult>((rows) => this.insertBlocks(rows).then(batchOutcomes));
+  readonly retention: RetentionStore;
 
   constructor(
     readonly target: PgCatalogTarget,
     log?: Logger,
   ) {
     this.s = quoteIdent(target.schema);
+    this.retention = new PgRetentionStore(this.s, (what, sql, params) => this.query(what, sql, params), (what, fn) => this.transaction(what, fn));
     this.pool = new pg.Pool({ connectionString: target.connectionString, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: 'sirius-catalog' });
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.pool.on('error', (err) => log?.warn({ err, catalog: this.describe() }, 'idle catalog connection failed'));

@@ -61,4 +61,29 @@ export const PG_MIGRATIONS: Migration[] = [
       `CREATE INDEX blocks_stream_insert_time ON ${s}.blocks (stream_id, insert_time)`,
     ],
   },
+  {
+    version: 4,
+    name: 'retention and tail sampling',
+    // Retention finds expired blocks by end_time; kept processes, policies, payloads waiting for
+    // deletion and the history of runs are shared by every node of the catalog.
+    statements: (s) => [
+      `CREATE INDEX blocks_end_time ON ${s}.blocks (end_time)`,
+      `CREATE TABLE ${s}.kept_processes (
+        process_id uuid PRIMARY KEY, kept_at timestamptz NOT NULL, expires_at timestamptz, note text NOT NULL
+      )`,
+      `CREATE TABLE ${s}.retention_policies (
+        kind text PRIMARY KEY CHECK (kind IN ('log', 'metrics', 'spans')), max_age_us int8 NOT NULL CHECK (max_age_us > 0),
+        updated_at timestamptz NOT NULL
+      )`,
+      `CREATE TABLE ${s}.pending_object_deletes (object_key text PRIMARY KEY, deleted_at timestamptz NOT NULL)`,
+      `CREATE INDEX pending_object_deletes_deleted_at ON ${s}.pending_object_deletes (deleted_at)`,
+      `CREATE TABLE ${s}.retention_runs (
+        run_id text PRIMARY KEY, trigger text NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz,
+        status text NOT NULL, blocks_deleted int8 NOT NULL, events_deleted int8 NOT NULL, bytes_deleted int8 NOT NULL,
+        streams_deleted int8 NOT NULL, processes_deleted int8 NOT NULL, partitions_retired int8 NOT NULL,
+        objects_deleted int8 NOT NULL, message text NOT NULL
+      )`,
+      `CREATE INDEX retention_runs_started_at ON ${s}.retention_runs (started_at)`,
+    ],
+  },
 ];

@@ -9,6 +9,8 @@ import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { blockFromSqlite, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapSqliteError, processFromSqlite, streamFromSqlite } from './sqlite-rows.js';
 import type { Query } from './query.js';
+import type { RetentionStore } from './retention.js';
+import { SqliteRetentionStore } from './sqlite-retention.js';
 import { batchOutcomes, blockIdTaken, blockProblem, finishBatch, planBatch } from './batch.js';
 import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type RetiredFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
 import {
@@ -39,6 +41,7 @@ export class SqliteCatalog implements Catalog {
   private readonly db: SqliteDatabase;
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly blockCommits = new GroupCommit<NewBlock, InsertResult>((rows) => this.insertBlocks(rows).then(batchOutcomes));
+  readonly retention: RetentionStore = new SqliteRetentionStore({ immediate: (fn) => this.db.transaction(fn).immediate(), stmt: (sql) => this.stmt(sql), guard: (what, fn) => this.guard(what, fn) });
 
   constructor(readonly path: string) {
     this.path = resolve(path);

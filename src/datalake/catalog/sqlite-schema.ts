@@ -63,4 +63,29 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       `CREATE INDEX blocks_stream_insert_time ON blocks (stream_id, insert_time)`,
     ],
   },
+  {
+    version: 4,
+    name: 'retention and tail sampling',
+    // Retention finds expired blocks by end_time; kept processes, policies, payloads waiting for
+    // deletion and the history of runs.
+    statements: () => [
+      `CREATE INDEX blocks_end_time ON blocks (end_time)`,
+      `CREATE TABLE kept_processes (
+        process_id TEXT PRIMARY KEY, kept_at INTEGER NOT NULL, expires_at INTEGER, note TEXT NOT NULL
+      ) STRICT`,
+      `CREATE TABLE retention_policies (
+        kind TEXT PRIMARY KEY CHECK (kind IN ('log', 'metrics', 'spans')), max_age_us INTEGER NOT NULL CHECK (max_age_us > 0),
+        updated_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE TABLE pending_object_deletes (object_key TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL) STRICT`,
+      `CREATE INDEX pending_object_deletes_deleted_at ON pending_object_deletes (deleted_at)`,
+      `CREATE TABLE retention_runs (
+        run_id TEXT PRIMARY KEY, trigger TEXT NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER,
+        status TEXT NOT NULL, blocks_deleted INTEGER NOT NULL, events_deleted INTEGER NOT NULL, bytes_deleted INTEGER NOT NULL,
+        streams_deleted INTEGER NOT NULL, processes_deleted INTEGER NOT NULL, partitions_retired INTEGER NOT NULL,
+        objects_deleted INTEGER NOT NULL, message TEXT NOT NULL
+      ) STRICT`,
+      `CREATE INDEX retention_runs_started_at ON retention_runs (started_at)`,
+    ],
+  },
 ];

@@ -42,6 +42,7 @@ describe('SqliteCatalog', () => {
       { version: 1, name: 'datalake index' },
       { version: 2, name: 'lakehouse partitions' },
       { version: 3, name: 'lakehouse planning indexes' },
+      { version: 4, name: 'retention and tail sampling' },
     ]);
     db.close();
   });
@@ -55,7 +56,7 @@ describe('SqliteCatalog', () => {
     db.prepare('INSERT INTO sirius_migrations VALUES (99, ?, 0)').run('from the future');
     db.close();
     const again = new SqliteCatalog(path);
-    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(3\)/);
+    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(4\)/);
     await again.close();
   });
 
