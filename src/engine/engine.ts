@@ -157,11 +157,14 @@ export class EngineSession {
     }
   }
 
-  /** Executes a bound prepared statement and returns its rows as a stream. */
-  async execute(stmt: DuckDBPreparedStatement, sql: string): Promise<ChunkStream> {
+  /**
+   * Executes a bound prepared statement and returns its rows as a stream.
+   * `mayRunHere: false` sends all of its work to the thread pool (a statement known to be long).
+   */
+  async execute(stmt: DuckDBPreparedStatement, sql: string, opts: { mayRunHere?: boolean } = {}): Promise<ChunkStream> {
     let run: PreparedRun;
     try {
-      run = await runPrepared(this.connection, stmt);
+      run = await runPrepared(this.connection, stmt, opts.mayRunHere ?? true);
     } catch (err) {
       throw this.fail(err, sql);
     }

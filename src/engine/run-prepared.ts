@@ -14,7 +14,10 @@ import { syncAddon } from './sync-addon.js';
  *   already buffered and are read on the calling thread; before that, each
  *   chunk is fetched on the thread pool (a fetch may run the query's work).
  *
- * A `SELECT 1` thus costs no thread-pool trip instead of three.
+ * A `SELECT 1` thus costs no thread-pool trip instead of three. A DuckDB task
+ * is coarse (up to ~100k rows of a scan), so a statement known to be long
+ * (one over telemetry views) passes `mayRunHere = false` and never blocks
+ * the event loop.
  */
 const SYNC_BUDGET_NS = 1_000_000n;
 
@@ -37,12 +40,12 @@ export interface PreparedRun {
   fetch(): Promise<DuckDBDataChunk | null>;
 }
 
-export async function runPrepared(connection: DuckDBConnection, stmt: DuckDBPreparedStatement): Promise<PreparedRun> {
+export async function runPrepared(connection: DuckDBConnection, stmt: DuckDBPreparedStatement, mayRunHere = true): Promise<PreparedRun> {
   const conn = connectionHandleOf(connection);
   const pending = duckdb.pending_prepared_streaming(handleOf(stmt));
   const started = process.hrtime.bigint();
   let raw: duckdb.Result | null = null;
-  for (;;) {
+  while (mayRunHere) {
     const state = duckdb.pending_execute_task(pending);
     if (state === RESULT_READY) {
       raw = syncAddon.executePending(pending);

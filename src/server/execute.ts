@@ -78,7 +78,8 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   for (let i = 0; i < portal.params.length; i++) {
     bindParam(stmt, i + 1, portal.query.paramOids[i] ?? 0, formats[i], portal.params[i]);
   }
-  portal.stream = await session.engine.execute(stmt, portal.query.sql);
+  // a statement over telemetry views scans partitions: its DuckDB tasks are long, so none runs on this thread
+  portal.stream = await session.engine.execute(stmt, portal.query.sql, { mayRunHere: !views });
   checkResultShape(portal);
   if (!readsOnly(portal.query.statementKind)) session.engine.changed();
 }

@@ -63,6 +63,15 @@ describe('runPrepared', () => {
     expect(runCounters.openedInPool - before.openedInPool).toBe(1);
   });
 
+  it('sends every task of a statement marked long to the thread pool', async () => {
+    const stmt = await session.prepare(`SELECT 5 AS v`);
+    const before = snapshot();
+    const stream = await session.execute(stmt, 'x', { mayRunHere: false });
+    expect((await stream.next())?.getColumnVector(0).getItem(0)).toBe(5);
+    expect(runCounters.openedInPool - before.openedInPool).toBe(1);
+    expect(runCounters.openedHere - before.openedHere).toBe(0);
+  });
+
   it('maps an error raised while the tasks run on the calling thread', async () => {
     const err = await rows(`SELECT 1 // 0::INTEGER, error('boom')`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PgError);
