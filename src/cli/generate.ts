@@ -113,34 +113,6 @@ export function seededUuid(seed: number, p: number): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
-/**
- * The SDK stamps events with process.hrtime.bigint() (sdk/clock.ts) and has
- * no API for explicit times except logAt() for logs. Until it has one, the
- * generator substitutes that clock while it records, so every kind gets exact
- * ticks, and reads each Telemetry's clock origin to place them in time.
- */
-class VirtualClock {
-  ticks = 0n;
-  private real: (() => bigint) | undefined;
-
-  install(): void {
-    this.real = process.hrtime.bigint;
-    process.hrtime.bigint = () => this.ticks;
-  }
-
-  restore(): void {
-    if (this.real) process.hrtime.bigint = this.real;
-    this.real = undefined;
-  }
-
-  /** Ticks of `t` at `start` ns since the epoch: its origin maps startTicks to startTimeUs. */
-  static origin(t: Telemetry, startNs: bigint): bigint {
-    const c = t.clockOrigin;
-    if (c.tscFrequency !== 1e9) throw new Error(`sirius generate: expected nanosecond ticks, the SDK reports ${c.tscFrequency} ticks per second`);
-    return c.startTicks + startNs - BigInt(c.startTimeUs) * 1000n;
-  }
-}
-
 /** Slot i of n over `durNs`: ⌊i·durNs/n⌋, stepped without division or overflow. */
 class Slots {
   next = 0;
@@ -176,30 +148,27 @@ const BACKLOG_BYTES = 32 * 1024 * 1024;
 
 interface Source {
   t: Telemetry;
-  origin: bigint;
+  /** start, ns since the epoch: events go through the SDK's explicit-time API (…At), exact to the ns. */
+  startNs: bigint;
   logs: Slots;
   metrics: Slots;
   spans: Slots;
 }
 
-function record(s: Source, clock: VirtualClock): void {
-  const { t, origin } = s;
+function record(s: Source): void {
+  const { t, startNs } = s;
   for (let k = 0; k < CHUNK && s.logs.next < s.logs.n; k++) {
     const i = s.logs.next;
-    clock.ticks = origin + s.logs.take();
-    t.logf((i % 6) + 1, TARGETS[i & 3], 'event {}', [i]);
+    t.logfAt(startNs + s.logs.take(), (i % 6) + 1, TARGETS[i & 3], 'event {}', [i]);
   }
   for (let k = 0; k < CHUNK && s.metrics.next < s.metrics.n; k++) {
     const i = s.metrics.next;
-    clock.ticks = origin + s.metrics.take();
-    t.metric(i % 2 === 0 ? 'cpu_usage' : 'mem_usage', 'percent', i, TARGETS[i & 3]);
+    t.metricAt(startNs + s.metrics.take(), i % 2 === 0 ? 'cpu_usage' : 'mem_usage', 'percent', i, TARGETS[i & 3]);
   }
   for (let k = 0; k < CHUNK && s.spans.next < s.spans.n; k += 2) {
     const j = s.spans.next >> 1;
-    clock.ticks = origin + s.spans.take();
-    t.beginSpan(SPANS[j & 3], TARGETS[j & 3]);
-    clock.ticks = origin + s.spans.take();
-    t.endSpan();
+    t.beginSpanAt(startNs + s.spans.take(), SPANS[j & 3], TARGETS[j & 3]);
+    t.endSpanAt(startNs + s.spans.take());
   }
 }
 
@@ -221,13 +190,11 @@ async function waitWhileProgressing(sources: Source[], ready: () => boolean | Pr
 
 export async function generate(o: GenerateOptions, onProgress?: (sentEvents: number, total: number) => void, onWarning?: (m: string) => void): Promise<GenerateResult> {
   const began = performance.now();
-  const clock = new VirtualClock();
   const startNs = BigInt(o.startUs) * 1000n;
   const durNs = o.durationUs * 1000;
   const total = o.processes * (o.logEvents + o.metricEvents + 2 * o.spanEvents);
   const sources: Source[] = [];
   const progress = onProgress && setInterval(() => onProgress(sum(sources, 'sentEvents'), total), 200);
-  clock.install();
   try {
     for (let p = 0; p < o.processes; p++) {
       const t = new Telemetry({
@@ -236,18 +203,17 @@ export async function generate(o: GenerateOptions, onProgress?: (sentEvents: num
         maxEventsPerBlock: o.blockEvents, maxBlockAgeMs: 3_600_000, queueBudgetBytes: 4 * BACKLOG_BYTES,
         flushOnExit: false, onWarning: onWarning ?? (() => undefined),
       });
-      sources.push({ t, origin: VirtualClock.origin(t, startNs), logs: new Slots(o.logEvents, durNs), metrics: new Slots(o.metricEvents, durNs), spans: new Slots(2 * o.spanEvents, durNs) });
+      sources.push({ t, startNs, logs: new Slots(o.logEvents, durNs), metrics: new Slots(o.metricEvents, durNs), spans: new Slots(2 * o.spanEvents, durNs) });
     }
     let moving = true;
     while (moving && sources.some((s) => !done(s))) {
-      for (const s of sources) record(s, clock);
+      for (const s of sources) record(s);
       moving = await waitWhileProgressing(sources, () => sleep(0).then(() => sum(sources, 'queuedBytes') < BACKLOG_BYTES), o.timeoutMs);
     }
     const flushed = moving && (await waitWhileProgressing(sources, async () => (await Promise.all(sources.map((s) => s.t.flush(250)))).every(Boolean), o.timeoutMs));
     await Promise.all(sources.map((s) => s.t.shutdown(1)));
     return summarize(sources, total, flushed, (performance.now() - began) / 1000);
   } finally {
-    clock.restore();
     if (progress) clearInterval(progress);
     for (const s of sources) void s.t.shutdown(1);
   }

@@ -10,3 +10,4 @@ export { TelemetryError } from './errors.js';
 /** Levels as stored (Micromegas numbering). */
 export const Level = { fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 } as const;
 export type Level = (typeof Level)[keyof typeof Level];
+export type { EventTime } from './clock.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { BlockWriter, DEPENDENCIES_METADATA, EventKind, encodeBlock, objectsMetadata } from '../datalake/block/index.js';
+import { BlockWriter, DEPENDENCIES_METADATA, EventKind, objectsMetadata } from '../datalake/block/index.js';
 import type { ProcessClock } from './clock.js';
+import { encoder } from './encoder.js';
 import { httpClient, type HttpClient } from './http.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProcessInfo } from './process-info.js';
@@ -23,7 +24,8 @@ const INSERT_STREAM = '/ingestion/insert_stream';
 /**
  * Everything after recording: registration of the process and its four
  * streams, closing blocks (by the recorder when full, by a ticker when old),
- * encoding them, and handing them to the sink that sends them.
+ * having them encoded in the encode worker, and handing them to the sink that
+ * sends them.
  */
 export class Pipeline {
   readonly log: StreamState;
@@ -36,6 +38,9 @@ export class Pipeline {
   private readonly sink: Sink;
   private readonly ticker: NodeJS.Timeout;
   private readonly tickMs: number;
+  /** Blocks closed so far, and (shared with the worker) the highest of them the queue budget dropped. */
+  private seq = 0;
+  private readonly droppedUpTo = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     private readonly opts: ResolvedOptions,
@@ -56,6 +61,7 @@ export class Pipeline {
     this.cpu = this.stream(['cpu'], EventKind.ThreadSpan, { thread_name: thread, thread_id: String(threadId) });
     this.async = this.stream(['async'], EventKind.AsyncSpan, {});
     this.all = [this.log, this.metrics, this.cpu, this.async];
+    encoder().warm();
     this.tickMs = Math.min(250, Math.max(5, opts.maxBlockAgeMs / 4));
     this.ticker = setInterval(() => this.closeAged(), this.tickMs).unref();
   }
@@ -73,7 +79,7 @@ export class Pipeline {
     return s;
   }
 
-  /** Closes the open block of `s` (if any): fixes its id, encodes it, queues it, and resets the writer. */
+  /** Closes the open block of `s` (if any): fixes its id and offset, hands it to the encode worker, queues it, and resets the writer. */
   close(s: StreamState): void {
     const w = s.writer;
     const events = w.nbObjects;
@@ -88,17 +94,28 @@ export class Pipeline {
     };
     s.objectOffset += events;
     s.seenAt = 0;
-    let bytes: Buffer;
+    const seq = ++this.seq;
+    let handed: { recordedBytes: number; encoded: Promise<Buffer | null> };
     try {
-      bytes = encodeBlock(header, w, { level: this.opts.compressionLevel });
+      handed = encoder().encode(header, this.opts.compressionLevel, w, seq, this.droppedUpTo);
     } catch (err) {
-      this.encodeFailures++;
-      this.opts.onWarning(`telemetry block of ${events} events could not be encoded and is lost: ${(err as Error).message}`);
-      return;
+      return this.lost(events, err);
     } finally {
       w.reset();
     }
-    this.sink.addBlock(bytes, events);
+    const item = this.sink.addPendingBlock(events, handed.recordedBytes, () => Atomics.store(this.droppedUpTo, 0, seq));
+    handed.encoded.then(
+      (bytes) => (bytes === null ? this.sink.discard(item) : this.sink.fulfil(item, bytes)),
+      (err: unknown) => {
+        this.lost(events, err);
+        this.sink.discard(item);
+      },
+    );
+  }
+
+  private lost(events: number, err: unknown): void {
+    this.encodeFailures++;
+    this.opts.onWarning(`telemetry block of ${events} events could not be encoded and is lost: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   /** Closes blocks open for about maxBlockAgeMs (the ticker runs every maxBlockAgeMs/4, at most 250 ms). */

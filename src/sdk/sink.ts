@@ -6,7 +6,10 @@ import type { Poster } from './http.js';
  * the order and the memory simple. Network errors, 5xx, 408 and 429 are
  * retried with exponential backoff and jitter, re-sending the same bytes (the
  * block id inside them makes the retry idempotent); other 4xx reject a block.
- * When queued blocks exceed the byte budget the oldest are dropped.
+ * When queued blocks exceed the byte budget the oldest are dropped. Blocks
+ * still being encoded (in the encode worker) are queued too, in close order,
+ * counted at their recorded size; the sender waits for the oldest to be
+ * encoded, and the budget drops them like the others.
  */
 
 export interface SinkOptions {
@@ -25,19 +28,33 @@ export interface SinkStats {
   droppedBytes: number;
   rejectedBlocks: number;
   retries: number;
+  /** Blocks queued to send, including those still being encoded. */
   queuedBlocks: number;
+  /** Bytes they hold: encoded size, or recorded size while being encoded. */
   queuedBytes: number;
+  /** Of the queued blocks, those the encode worker has not returned yet. */
+  encodingBlocks: number;
   metadataPending: number;
 }
 
 interface Item {
   path: string;
-  body: Buffer | string;
+  /** null while the block is being encoded. */
+  body: Buffer | string | null;
   contentType: string;
   /** Events in a block item; -1 marks metadata. */
   events: number;
+  /** What the item counts against the budget. */
+  bytes: number;
+  /** Queued and still being encoded (counted in stats().encodingBlocks). */
+  encoding: boolean;
   attempts: number;
+  /** Tells the encoder a block dropped before it was encoded. */
+  onDrop?: () => void;
 }
+
+/** A block handed to addPendingBlock, to complete with fulfil() or discard(). */
+export type PendingBlock = Readonly<Item>;
 
 const BLOCK_PATH = '/ingestion/insert_block';
 const retryable = (status: number): boolean => status >= 500 || status === 408 || status === 429;
@@ -52,6 +69,7 @@ export class Sink {
   private warned = new Set<string>();
   private readonly counters = { sentBlocks: 0, sentBytes: 0, sentEvents: 0, droppedBlocks: 0, droppedEvents: 0, droppedBytes: 0, rejectedBlocks: 0, retries: 0 };
   private queuedBytes = 0;
+  private encoding = 0;
 
   constructor(
     private readonly post: Poster,
@@ -59,19 +77,50 @@ export class Sink {
   ) {}
 
   addMetadata(path: string, json: unknown): void {
-    this.meta.push({ path, body: JSON.stringify(json), contentType: 'application/json', events: -1, attempts: 0 });
+    this.meta.push({ path, body: JSON.stringify(json), contentType: 'application/json', events: -1, bytes: 0, encoding: false, attempts: 0 });
     this.pump();
   }
 
   addBlock(bytes: Buffer, events: number): void {
-    this.blocks.push({ path: BLOCK_PATH, body: bytes, contentType: 'application/octet-stream', events, attempts: 0 });
-    this.queuedBytes += bytes.length;
+    this.fulfil(this.addPendingBlock(events, bytes.length), bytes);
+  }
+
+  /** Queues a block that is still being encoded, counted at `recordedBytes`; `onDrop` runs if the budget drops it meanwhile. */
+  addPendingBlock(events: number, recordedBytes: number, onDrop?: () => void): PendingBlock {
+    const item: Item = { path: BLOCK_PATH, body: null, contentType: 'application/octet-stream', events, bytes: recordedBytes, encoding: true, attempts: 0, onDrop };
+    this.blocks.push(item);
+    this.queuedBytes += recordedBytes;
+    this.encoding++;
+    this.enforceBudget();
+    return item;
+  }
+
+  /** The encoded bytes of a pending block (ignored if the budget dropped it meanwhile). */
+  fulfil(pending: PendingBlock, bytes: Buffer): void {
+    const item = pending as Item;
+    if (!item.encoding) return; // dropped meanwhile
+    this.encoding--;
+    item.encoding = false;
+    item.body = bytes;
+    item.onDrop = undefined;
+    this.queuedBytes += bytes.length - item.bytes;
+    item.bytes = bytes.length;
     this.enforceBudget();
     this.pump();
   }
 
+  /** Forgets a pending block that could not be encoded (or that the encoder skipped because it was dropped). */
+  discard(pending: PendingBlock): void {
+    const item = pending as Item;
+    if (!item.encoding) return;
+    this.encoding--;
+    item.encoding = false;
+    this.remove(item);
+    this.pump();
+  }
+
   stats(): SinkStats {
-    return { ...this.counters, queuedBlocks: this.blocks.length, queuedBytes: this.queuedBytes, metadataPending: this.meta.length };
+    return { ...this.counters, queuedBlocks: this.blocks.length, queuedBytes: this.queuedBytes, encodingBlocks: this.encoding, metadataPending: this.meta.length };
   }
 
   get idle(): boolean {
@@ -109,10 +158,15 @@ export class Sink {
       const victim = this.blocks[at];
       if (victim === undefined) return;
       this.blocks.splice(at, 1);
-      this.queuedBytes -= victim.body.length;
+      this.queuedBytes -= victim.bytes;
       this.counters.droppedBlocks++;
       this.counters.droppedEvents += victim.events;
-      this.counters.droppedBytes += victim.body.length;
+      this.counters.droppedBytes += victim.bytes;
+      if (victim.encoding) {
+        victim.encoding = false;
+        this.encoding--;
+        victim.onDrop?.();
+      }
       this.warnOnce('budget', `telemetry queue over its ${this.opts.budgetBytes}-byte budget: dropping the oldest event blocks (see stats().droppedBlocks)`);
     }
   }
@@ -120,6 +174,7 @@ export class Sink {
   private pump(): void {
     if (this.inFlight || this.retryTimer || this.stopped) return;
     const item = this.meta[0] ?? this.blocks[0];
+    if (item?.body === null) return; // the oldest block is still being encoded: fulfil() pumps again
     if (item === undefined) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -127,7 +182,7 @@ export class Sink {
       return;
     }
     this.inFlight = item;
-    this.post(item.path, item.body, item.contentType).then(
+    this.post(item.path, item.body!, item.contentType).then(
       (res) => this.settle(item, res.status, res.body),
       (err: unknown) => this.settle(item, 0, err instanceof Error ? err.message : String(err)),
     );
@@ -141,7 +196,7 @@ export class Sink {
       if (!isMeta) {
         this.counters.sentBlocks++;
         this.counters.sentEvents += item.events;
-        this.counters.sentBytes += item.body.length;
+        this.counters.sentBytes += item.bytes;
       }
     } else if (isMeta || status === 0 || retryable(status)) {
       // Registration is never dropped, even on a 4xx: blocks depend on it.
@@ -162,7 +217,7 @@ export class Sink {
     const at = queue.indexOf(item);
     if (at < 0) return; // a block dropped by the budget while it was on the wire
     queue.splice(at, 1);
-    if (item.events >= 0) this.queuedBytes -= item.body.length;
+    if (item.events >= 0) this.queuedBytes -= item.bytes;
   }
 
   private scheduleRetry(item: Item): void {

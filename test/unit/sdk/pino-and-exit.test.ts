@@ -17,10 +17,10 @@ afterEach(async () => {
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs a fixture in a fresh Node process (with the tsx loader) and resolves when it exits on its own. */
-function runChild(fixture: string, url: string): Promise<{ code: number | null; stderr: string }> {
+function runChild(fixture: string, url: string, ...args: string[]): Promise<{ code: number | null; stderr: string }> {
   const file = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', file, url], { cwd: repoRoot, timeout: 30_000 }, (err, _out, stderr) =>
+    const child = execFile(process.execPath, ['--import', 'tsx', file, url, ...args], { cwd: repoRoot, timeout: 30_000 }, (err, _out, stderr) =>
       resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stderr }),
     );
     child.stdin?.end();
@@ -72,11 +72,21 @@ describe('pino', () => {
 
 describe('exit', () => {
   it('flushes open blocks on beforeExit when the application never calls shutdown()', async () => {
-    const { code, stderr } = await runChild('exit-child.ts', server.url);
+    // A generous exit deadline: under load, starting the encode worker through tsx takes seconds.
+    const { code, stderr } = await runChild('exit-child.ts', server.url, '15000');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(logRows(server.received).map((r) => r.msg)).toEqual(['bye from child']);
     expect(server.received.blocks.some((b) => b.metrics?.count === 1)).toBe(true);
+  });
+
+  it('drains the encode worker before exit: a burst of 80 blocks all arrive, in order', async () => {
+    const { code, stderr } = await runChild('exit-burst-child.ts', server.url);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const blocks = server.received.blocks.filter((b) => b.logs);
+    expect(blocks.map((b) => b.meta.objectOffset)).toEqual(Array.from({ length: 80 }, (_, i) => i * 250));
+    expect(logRows(server.received).map((r) => r.msg)).toEqual(Array.from({ length: 20_000 }, (_, i) => `event ${i}`));
   });
 
   it('exits after the exit flush deadline when the server accepts but never answers', async () => {

@@ -81,6 +81,43 @@ describe('logs and metrics', () => {
     expect(rows[7].time).toBeLessThanOrEqual(Date.now() * 1000 + 1000);
   });
 
+  it('formats any number of arguments, also when an argument logs while it is turned into text', async () => {
+    start();
+    const nested = { toJSON: () => (t!.infof('inner', '{}+{}={}', 1, 2, 3), 'N') };
+    t!.warnf('a', 'none');
+    t!.errorf('a', '{} {} {} {}', 'w', 'x', 'y', 'z');
+    t!.debugf('a', '{}{}{}{}{}{}', 1, 2, 3, 4, 5, 6);
+    t!.infof('a', 'obj {} then {}', nested, 'after');
+    t!.tracef('a', 'again {} {}', 'p', 'q'); // the two-argument array lent to the outer call is back
+    expect(() => t!.fatalf('a', 'bad level is fine, bad type is not {}', Symbol('s'))).not.toThrow();
+    const throwing = { toJSON: () => { throw new Error('no'); }, toString: () => { throw new Error('no text'); } };
+    expect(() => t!.infof('a', '{} {}', 'x', throwing)).toThrow('no text');
+    await t!.flush();
+    expect(logRows(server.received).map((r) => [r.level, r.target, r.msg])).toEqual([
+      [3, 'a', 'none'],
+      [2, 'a', 'w x y z'],
+      [5, 'a', '123456'],
+      [4, 'a', 'obj "N" then after'],
+      [4, 'inner', '1+2=3'], // recorded right after the log whose argument logged it
+      [6, 'a', 'again p q'],
+      [1, 'a', 'bad level is fine, bad type is not Symbol(s)'],
+    ]);
+  });
+
+  it('two-argument formatted logs (written without an argument array) read back as the generic path writes them', async () => {
+    start();
+    const pairs: [unknown, unknown][] = [[1, 'x'], [2 ** 53, 1.5], [-0, 'é'], [-(2 ** 52), 3e-7], ['s', 7], ['', ''], [{ o: 1 }, 2]];
+    for (const [a, b] of pairs) {
+      t!.infof('fast', '{}|{}', a, b);
+      t!.logf(4, 'generic', '{}|{}', [a, b]);
+    }
+    await t!.flush();
+    const rows = logRows(server.received);
+    expect(rows).toHaveLength(2 * pairs.length);
+    for (let i = 0; i < pairs.length; i++) expect([rows[2 * i].target, rows[2 * i].msg]).toEqual(['fast', rows[2 * i + 1].msg]);
+    expect(rows.slice(0, 4).map((r) => r.msg)).toEqual(['1|x', '1|x', '9007199254740992|1.5', '9007199254740992|1.5']);
+  });
+
   it('interns the same message once per block', async () => {
     start();
     for (let i = 0; i < 100; i++) t!.info('svc', 'same message');
