@@ -100,6 +100,10 @@ const RULES: Record<string, { rules: Rule[]; fallback: string }> = {
       [/read-only mode/, SqlState.ReadOnlySqlTransaction],
       [/^(missing [)\]]|invalid (escape sequence|character class|repetition size|named capture group|perl operator|UTF-8)|bad repetition operator|trailing \\|missing argument to repetition operator|unexpected \))/, Extra.InvalidRegularExpression],
       [/^Failed to parse format specifier/, SqlState.InvalidDatetimeFormat],
+      // raised by the pg_catalog emulation's reg* casts (pgcatalog/functions.ts) with PostgreSQL's messages
+      [/^relation ".*" does not exist/, SqlState.UndefinedTable],
+      [/^type ".*" does not exist/, SqlState.UndefinedObject],
+      [/^schema ".*" does not exist/, Extra.InvalidSchemaName],
     ],
     fallback: SqlState.InvalidParameterValue,
   },

@@ -2,7 +2,9 @@ import { VARCHAR, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/
 import { duckTypeNameForOid } from '../pgtypes/params.js';
 import { pgTypeOf } from '../pgtypes/mapping.js';
 import { classify, commandTag, returnsRows, writesData, type StatementKind } from '../sql/classify.js';
-import { castParameters } from '../sql/param-casts.js';
+import { castParameters, explicitlyCastParameters } from '../sql/param-casts.js';
+import { pgColumnNames } from '../pgcatalog/column-names.js';
+import { rewritePgSql } from '../pgcatalog/rewrite.js';
 import { parseSessionStatement, type SessionCommand } from '../sql/session-hooks.js';
 import { splitStatements } from '../sql/split.js';
 import { PgError } from '../wire/pg-error.js';
@@ -45,6 +47,8 @@ export class PreparedQuery {
   readonly bound = new BoundStatementSlot();
   /** The administration function calls (list_partitions() …), run at each Execute before the statement. */
   admin: AdminCalls | null = null;
+  /** Preparing it changed the session (set_config()): prepared again each time, never taken from the cache. */
+  uncacheable = false;
 
   constructor(
     readonly sql: string,
@@ -93,7 +97,7 @@ export async function prepareQuery(session: Session, sql: string, declared: numb
   const query = await prepareUncached(session, sql, declared);
   query.generation = generation;
   // statements over views are cached too: each Execute binds their files (and prepares again only if those changed)
-  return query.target.kind === 'duck' ? query.lease(() => session.statementCache.give(key, query)) : query;
+  return query.target.kind === 'duck' && !query.uncacheable ? query.lease(() => session.statementCache.give(key, query)) : query;
 }
 
 async function prepareUncached(session: Session, sql: string, declared: number[]): Promise<PreparedQuery> {
@@ -106,9 +110,15 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   if (command) {
     return new PreparedQuery(sql, kind, declared.slice(), commandColumns(command, session), { kind: 'command', command });
   }
-  const admin = session.views ? findAdminCalls(sql, session.views.lakehouse.admin()) : null;
+  let setConfig = false;
+  const pgSql = rewritePgSql(sql, (call) => {
+    setConfig = true;
+    return session.settings.setConfig(call.name, call.value, call.isLocal);
+  }, session.views?.defs ?? null).sql;
+  if (setConfig) await session.syncCatalogSettings();
+  const admin = session.views ? findAdminCalls(pgSql, session.views.lakehouse.admin()) : null;
   if (admin) await defineAdminTables(session, admin);
-  const afterAdmin = admin ? admin.rewrittenSql : sql;
+  const afterAdmin = admin ? admin.rewrittenSql : pgSql;
   const views = session.views ? await prepareViews(session.views, session, afterAdmin) : null;
   const duckSql = views ? views.rewrittenSql : afterAdmin;
   let query: PreparedQuery;
@@ -121,14 +131,18 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   }
   query.views = views;
   query.admin = admin;
+  query.uncacheable = setConfig;
   return query;
 }
 
 async function prepareDuck(session: Session, sql: string, preparedSql: string, kind: StatementKind, declared: number[]): Promise<PreparedQuery> {
   let duckSql = preparedSql;
   let stmt = await session.engine.prepare(duckSql);
-  const casts = unresolvedParameterCasts(stmt, declared);
-  if (casts.size > 0) {
+  // DuckDB leaves `$3::bytea` untyped when an earlier parameter is: those get their own cast's type once the others are cast
+  const ownCasts = explicitlyCastParameters(duckSql);
+  for (const skip of [ownCasts, new Set<number>()]) {
+    const casts = unresolvedParameterCasts(stmt, declared, skip);
+    if (casts.size === 0) continue;
     stmt.destroySync();
     duckSql = castParameters(duckSql, casts);
     stmt = await session.engine.prepare(duckSql);
@@ -136,6 +150,8 @@ async function prepareDuck(session: Session, sql: string, preparedSql: string, k
   try {
     const paramOids = parameterOids(stmt, declared);
     const columns = resultColumns(stmt);
+    const names = pgColumnNames(sql, columns.length);
+    if (names) names.forEach((name, i) => (columns[i].name = name));
     // DuckDB answers DML and DDL with a one-row "Count" result; PostgreSQL sends no rows for them
     const rows = returnsRows(kind, sql) === 'none' || columns.length === 0 ? null : columns;
     return new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt, sql: duckSql });
@@ -146,10 +162,10 @@ async function prepareDuck(session: Session, sql: string, preparedSql: string, k
 }
 
 /** Parameters DuckDB could not type get the client's declared type, else text (PostgreSQL's rule for unknown). */
-function unresolvedParameterCasts(stmt: DuckDBPreparedStatement, declared: number[]): Map<number, string> {
+function unresolvedParameterCasts(stmt: DuckDBPreparedStatement, declared: number[], skip: ReadonlySet<number>): Map<number, string> {
   const casts = new Map<number, string>();
   for (let i = 1; i <= stmt.parameterCount; i++) {
-    if (stmt.parameterTypeId(i) !== INVALID_TYPE_ID) continue;
+    if (stmt.parameterTypeId(i) !== INVALID_TYPE_ID || skip.has(i)) continue;
     const oid = declared[i - 1] ?? 0;
     const name = oid ? duckTypeNameForOid(oid) : 'VARCHAR';
     if (!name) throw new PgError(SqlState.UndefinedObject, `type with OID ${oid} is not supported as a parameter type`);

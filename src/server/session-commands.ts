@@ -37,6 +37,7 @@ export async function runSessionCommand(conn: Connection, session: Session, cmd:
   const result = await dispatch(conn, session, cmd);
   for (const [name, value] of session.settings.takeReportableChanges()) be.parameterStatus(conn.out, name, value);
   await session.syncTimeZone();
+  await session.syncCatalogSettings();
   return result;
 }
 
@@ -87,7 +88,9 @@ async function dispatch(conn: Connection, session: Session, cmd: SessionCommand)
       closeCursor(session, cmd.name);
       return done(cmd.name === null ? 'CLOSE CURSOR ALL' : 'CLOSE CURSOR');
     case 'listen':
-      throw new PgError(SqlState.FeatureNotSupported, 'LISTEN is not supported: Sirius sends no notifications');
+      // drivers and pools LISTEN as a matter of course; Sirius has no NOTIFY, so the channel stays silent: say so
+      warn(conn, new PgError(SqlState.SuccessfulCompletion, `Sirius sends no notifications: nothing will arrive on channel "${cmd.channel}"`, { severity: 'NOTICE' }));
+      return done('LISTEN');
     case 'unlisten':
       // nothing is ever listened to, so there is nothing to stop listening to
       return done('UNLISTEN');
@@ -150,7 +153,8 @@ async function discard(session: Session, target: 'all' | 'plans' | 'temp' | 'seq
 }
 
 async function dropTempTables(session: Session): Promise<void> {
-  const stream = await session.engine.query('SELECT table_name FROM duckdb_tables() WHERE temporary');
+  // the settings table of the pg_catalog emulation is session state, not a temporary table of the client's
+  const stream = await session.engine.query(`SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name <> 'sirius_session_settings'`);
   const names: string[] = [];
   for (let c = await stream.next(); c; c = await stream.next()) {
     for (const [v] of c.getRows()) names.push(String(v));

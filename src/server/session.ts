@@ -1,4 +1,5 @@
 import type { EngineSession } from '../engine/engine.js';
+import { setUpSession, syncSettings } from '../pgcatalog/install.js';
 import type { EncodeContext } from '../pgtypes/bound.js';
 import type { SessionSettings } from '../sql/settings.js';
 import type { TransactionStatus } from '../wire/backend.js';
@@ -49,6 +50,13 @@ export class Session {
   async openScratchCatalog(): Promise<void> {
     await this.engine.run(`ATTACH ':memory:' AS ${this.scratchCatalog}; USE ${this.scratchCatalog}`);
     for (const sql of this.views?.lakehouse.sessionSetupSql() ?? []) await this.engine.run(sql);
+    await setUpSession(this.engine, this.scratchCatalog, this.views);
+    await this.syncCatalogSettings();
+  }
+
+  /** The pg_catalog emulation reads the session's settings from DuckDB (current_setting(), pg_settings). */
+  async syncCatalogSettings(): Promise<void> {
+    await syncSettings(this.engine, this.settings, this.pid);
   }
 
   /**

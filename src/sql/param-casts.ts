@@ -23,6 +23,15 @@ export function castParameters(sql: string, casts: Map<number, string>): string 
   return out + sql.slice(last);
 }
 
+/** The parameters written with a cast of their own (`$3::bytea`): DuckDB may leave those untyped only because another parameter is. */
+export function explicitlyCastParameters(sql: string): Set<number> {
+  const out = new Set<number>();
+  forEachParameter(sql, (_start, end, n) => {
+    if (/^\s*::/.test(sql.slice(end, end + 64))) out.add(n);
+  });
+  return out;
+}
+
 /** Calls fn for every `$n` token outside quotes, dollar-quoted strings and comments. */
 export function forEachParameter(sql: string, fn: (start: number, end: number, n: number) => void): void {
   let i = 0;

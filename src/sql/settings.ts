@@ -142,6 +142,13 @@ export class SessionSettings {
     );
   }
 
+  /** Every parameter with its current value, hidden and custom ones included (current_setting(), pg_settings). */
+  entries(): { name: string; setting: string; description: string }[] {
+    const rows = PARAMS.map((p) => ({ name: p.name, setting: this.get(p.name), description: p.description }));
+    for (const key of this.customDefined) rows.push({ name: key, setting: this.get(key), description: '' });
+    return rows;
+  }
+
   // --- transactions -----------------------------------------------------------
 
   /** BEGIN / START TRANSACTION. A WARNING (25001) when a transaction is already in progress. */

@@ -156,7 +156,26 @@ class RefCollector {
     if (!schema && !catalog && ctes.has(viewSet)) return;
     if (!VIEW_SCHEMAS.has(schema) || !VIEW_CATALOGS.has(catalog)) return;
     const written = [stringAt(node, 'catalog_name'), stringAt(node, 'schema_name'), name].filter(Boolean).join('.');
+    if (schema === 'public') this.unqualify(node);
     this.add(node, { viewSet, instanceId: 'global', tableName: viewSet, written, timeColumn: def.timeColumn });
+  }
+
+  /**
+   * Rule: `public.log_entries` / `"public"."log_entries"` → `"log_entries"`. The views live in schema public for
+   * PostgreSQL clients (pg_catalog lists them there); DuckDB has no such schema and finds the TEMP VIEW unqualified.
+   */
+  private unqualify(node: AstNode): void {
+    const start = this.charIndex(Number(node.query_location));
+    if (start < 0) throw new Error('the parser kept no location for a public.<view> reference');
+    const lex = new Lexer(this.text.slice(start));
+    let end = start;
+    for (let t = lex.next(), parts = 0; t && (t.type === 'word' || t.type === 'ident') && parts < 3; t = lex.next(), parts++) {
+      end = start + t.end;
+      const dot = lex.peek();
+      if (!dot || dot.type !== 'punct' || dot.value !== '.') break;
+      lex.next();
+    }
+    this.replacements.push({ start, end, text: quoteIdentifier(stringAt(node, 'table_name').toLowerCase()) });
   }
 
   tableFunction(node: AstNode): void {
