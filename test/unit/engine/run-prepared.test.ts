@@ -42,9 +42,9 @@ describe('runPrepared', () => {
     await rows(`SELECT 0`);
     const before = snapshot();
     for (let i = 0; i < 20; i++) expect((await rows(`SELECT 41 + ${i} AS answer`)).values).toEqual([41 + i]);
-    // the budget is wall time: a loaded machine may push a few over it, never most
-    expect(runCounters.openedHere - before.openedHere).toBeGreaterThanOrEqual(15);
-    expect(runCounters.fetchedInPool - before.fetchedInPool).toBeLessThanOrEqual(5);
+    // the budget is wall time: a loaded machine may push some over it (without this path: none here at all)
+    expect(runCounters.openedHere - before.openedHere).toBeGreaterThanOrEqual(10);
+    expect(runCounters.fetchedInPool - before.fetchedInPool).toBeLessThanOrEqual(10);
   });
 
   it('streams a large result chunk by chunk, fetching on the pool while work remains', async () => {
