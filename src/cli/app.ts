@@ -1,19 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { Engine } from '../engine/engine.js';
+import { ROLES } from '../config/config.js';
+import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log/log.js';
-import { PgServer } from '../server/server.js';
-import { Lakehouse } from '../lakehouse/index.js';
-import { LakehouseViews } from '../lakehouse/view-resolver.js';
-import { DuckSqlParser } from '../sql/duck-parser.js';
-import { startIngestService, type IngestService } from './ingest.js';
-import { newMaintenance, newRetention } from './maintain.js';
+import type { PgServer } from '../server/server.js';
+import type { Lakehouse } from '../lakehouse/index.js';
+import type { IngestService } from './ingest.js';
 import type { Maintenance } from '../lakehouse/maintenance.js';
 import type { RetentionService } from '../retention/index.js';
-import { registerAdminServices } from '../server/admin-services.js';
+import { startNode } from './roles.js';
 
-/** A running Sirius: the one place where concrete implementations are wired together. */
+/** A running Sirius with every role (the embedded default): the wire server, ingestion and maintenance. */
 export interface Sirius {
   pg: PgServer;
   engine: Engine;
@@ -27,53 +23,25 @@ export interface Sirius {
   close(): Promise<void>;
 }
 
+/**
+ * Every role in one process, whatever `config.roles` says (tests and benchmarks rely on the whole
+ * server); `sirius serve` starts the configured roles with startNode (cli/roles.ts), the one place
+ * where concrete implementations are wired together.
+ */
 export async function startSirius(config: Config, log: Logger): Promise<Sirius> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const ingest = await startIngestService(config, log);
-  let engine: Engine;
-  try {
-    engine = await Engine.create({
-      memoryLimit: config.memoryLimit,
-      threads: config.threads,
-      timeZone: config.timeZone,
-      tempDirectory: join(config.dataDir, 'tmp'),
-    });
-  } catch (err) {
-    await ingest.close();
-    throw err;
+  const node = await startNode({ ...config, roles: [...ROLES] }, log);
+  const { pg, engine, ingest, lakehouse, retention } = node;
+  if (!pg || !engine || !ingest || !lakehouse || !retention) {
+    await node.close();
+    throw new Error('startSirius: a role did not start');
   }
-  const lakehouse = new Lakehouse({ catalog: ingest.catalog, store: ingest.objectStore, engine, config, log, options: { cacheMaxBytes: config.cacheMaxBytes } });
-  const resolver = new LakehouseViews(lakehouse);
-  let parser: DuckSqlParser | null = null;
-  let pg: PgServer;
-  try {
-    parser = await DuckSqlParser.create();
-    pg = await PgServer.start(config, engine, log, { lakehouse: resolver, parser, defs: resolver.defs() });
-  } catch (err) {
-    parser?.close();
-    lakehouse.close();
-    engine.close();
-    await ingest.close();
-    throw err;
-  }
-  const retention = newRetention(config, log, { lakehouse, catalog: ingest.catalog, store: ingest.objectStore });
-  const maintenance = config.maintenanceIntervalMs > 0 ? newMaintenance(config, log, { lakehouse, catalog: ingest.catalog, store: ingest.objectStore, retention }) : undefined;
-  registerAdminServices(lakehouse, { catalog: ingest.catalog, retention, stats: () => lakehouse.stats(), maintenanceHistory: () => maintenance?.history() ?? [] });
-  maintenance?.start();
   return {
     pg,
     engine,
-    ingest,
+    ingest: { server: ingest, catalog: node.catalog, objectStore: node.objectStore, close: () => node.close() },
     lakehouse,
-    maintenance,
+    maintenance: node.maintenance,
     retention,
-    async close() {
-      await maintenance?.stop();
-      await ingest.close();
-      await pg.close();
-      parser?.close();
-      lakehouse.close();
-      engine.close();
-    },
+    close: () => node.close(),
   };
 }

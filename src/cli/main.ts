@@ -9,7 +9,8 @@ import { ADMIN_USAGE, runAdmin } from './admin.js';
 const USAGE = `usage: sirius <command> [options]
 
 commands:
-  serve      start the PostgreSQL wire server and the ingestion service (embedded default: data under ./data)
+  serve      start the PostgreSQL wire server, the ingestion service and the maintenance loop (embedded
+             default: data under ./data); --roles pgwire,ingest,maintain (any subset) for a scale-out node
   ingest     start the ingestion HTTP service alone
   maintain   run the lakehouse maintenance loop alone (build recent global views, merge closed hours,
              delete retired partition files); --once for a single run
@@ -26,15 +27,13 @@ ${describeOptions()
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(process.env, argv);
   const log = createLogger(config.logLevel);
-  const { startSirius } = await import('./app.js');
-  const { ingestReadyLine } = await import('./ingest.js');
-  const sirius = await startSirius(config, log);
-  process.stderr.write(ingestReadyLine(sirius.ingest.server));
-  const { host, port } = sirius.pg.address();
-  process.stderr.write(`sirius: ready — psql "host=${host} port=${port} dbname=sirius user=sirius"\n`);
+  const { startNode, readyLines } = await import('./roles.js');
+  const node = await startNode(config, log);
+  log.info({ roles: node.roles, catalog: node.catalog.describe(), objectStore: node.objectStore.describe() }, 'node started');
+  process.stderr.write(readyLines(node));
   const stop = async (signal: string): Promise<void> => {
     log.info({ signal }, 'shutting down');
-    await sirius.close();
+    await node.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

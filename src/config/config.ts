@@ -6,7 +6,13 @@ import { resolve } from 'node:path';
  * may override any of them with a flag of the same name (--pg-port=5433 for
  * SIRIUS_PG_PORT).
  */
+/** What a `sirius serve` node runs (docs/deployment.md): the wire server, the ingestion service, the maintenance loop. */
+export const ROLES = ['pgwire', 'ingest', 'maintain'] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface Config {
+  /** The roles of a `serve` node (SIRIUS_ROLES=pgwire,ingest,maintain, any non-empty subset). */
+  roles: Role[];
   dataDir: string;
   pgHost: string;
   pgPort: number;
@@ -60,6 +66,7 @@ export interface Config {
 type Env = Record<string, string | undefined>;
 
 const DEFAULTS: Config = {
+  roles: [...ROLES],
   dataDir: './data',
   pgHost: '127.0.0.1',
   pgPort: 5433,
@@ -113,10 +120,20 @@ function coerce(key: keyof Config, raw: string, source: string): Config[keyof Co
     if (!/^(true|false|1|0)$/i.test(raw)) throw new ConfigError(`${source}: expected true or false, got '${raw}'`);
     return /^(true|1)$/i.test(raw);
   }
+  if (key === 'roles') return parseRoles(raw, source);
   if (key === 'authMethod' && !['scram-sha-256', 'md5', 'password'].includes(raw)) {
     throw new ConfigError(`${source}: expected scram-sha-256, md5 or password, got '${raw}'`);
   }
   return raw;
+}
+
+/** 'pgwire,ingest' → ['pgwire', 'ingest'] (in ROLES order, no repeats); unknown or no role → ConfigError. */
+export function parseRoles(raw: string, source = '--roles'): Role[] {
+  const names = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const unknown = names.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0) throw new ConfigError(`${source}: unknown role${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `'${r}'`).join(', ')}; the roles are ${ROLES.join(', ')} (any of them, comma-separated)`);
+  if (names.length === 0) throw new ConfigError(`${source}: expected one or more of ${ROLES.join(', ')}, comma-separated`);
+  return ROLES.filter((r) => names.includes(r));
 }
 
 /** Reads the configuration from the environment and CLI flags (flags win). Unknown flags are an error. */
@@ -153,5 +170,5 @@ export function describeOptions(): { flag: string; env: string; default: string 
 }
 
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
-  return { ...DEFAULTS, ...overrides };
+  return { ...DEFAULTS, roles: [...DEFAULTS.roles], ...overrides };
 }

@@ -2,7 +2,7 @@ import { readBlockMeta, type BlockMeta } from '../datalake/block/index.js';
 import type { BlockRow, Catalog, InsertResult, NewBlock } from '../datalake/catalog/index.js';
 import { blobKey, ObjectNotFoundError, type ObjectStore } from '../datalake/objectstore/index.js';
 import { IngestError } from './errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { LocalBlockLocks, type BlockLocks } from './block-locks.js';
 
 /** Streams never change owner and are never deleted, so their process is cached. Bounded to cap memory. */
 const STREAM_CACHE_LIMIT = 100_000;
@@ -29,16 +29,18 @@ export function blockRow(meta: BlockMeta): NewBlock {
  * retry (same id, same key) overwrites. Such an object is never deleted here:
  * after a lost reply from the catalog the row may in fact be committed.
  *
- * Requests for one block id are serialized in this process, so a retry that
- * races its original cannot overwrite the stored object with other bytes.
+ * Requests for one block id are serialized (`BlockLocks`: in this process on
+ * the embedded catalog, across every node on PostgreSQL), so a duplicate that
+ * races its original — a retry sent to another node — cannot overwrite the
+ * stored object with other bytes: the loser finds the row and compares.
  */
 export class BlockIngestor {
   private readonly streamOwners = new Map<string, string>();
-  private readonly perBlock = new KeyedMutex();
 
   constructor(
     private readonly catalog: Catalog,
     private readonly store: ObjectStore,
+    private readonly perBlock: BlockLocks = new LocalBlockLocks(),
   ) {}
 
   async insert(body: Buffer): Promise<{ result: InsertResult; meta: BlockMeta }> {

@@ -4,6 +4,7 @@ import type { Catalog } from '../datalake/catalog/index.js';
 import type { ObjectStore } from '../datalake/objectstore/index.js';
 import type { Logger } from '../log/log.js';
 import { checkContentType, readBody } from './body.js';
+import { blockLocksFor, type BlockLocks } from './block-locks.js';
 import { BlockIngestor } from './blocks.js';
 import { IngestError, toIngestError } from './errors.js';
 import { parseProcess, parseStream } from './validate.js';
@@ -45,11 +46,13 @@ const BLOCK_TYPE = 'application/octet-stream';
 export class IngestServer {
   private readonly server: http.Server;
   private readonly blocks: BlockIngestor;
+  private readonly locks: BlockLocks;
   private readonly routes: Record<string, { method: 'POST' | 'GET'; handle: Handler }>;
   private readonly counters: IngestStats = { blocksInserted: 0, blocksDuplicate: 0, blockBytes: 0, blockEvents: 0, rejected: 0, failed: 0 };
 
   private constructor(private readonly opts: IngestServerOptions) {
-    this.blocks = new BlockIngestor(opts.catalog, opts.store);
+    this.locks = blockLocksFor(opts.catalog, opts.log);
+    this.blocks = new BlockIngestor(opts.catalog, opts.store, this.locks);
     this.routes = {
       '/ingestion/insert_process': { method: 'POST', handle: (req) => this.insertProcess(req) },
       '/ingestion/insert_stream': { method: 'POST', handle: (req) => this.insertStream(req) },
@@ -90,6 +93,7 @@ export class IngestServer {
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
     await closed;
     clearTimeout(timer);
+    await this.locks.close();
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,7 @@
 import type { BlockRow, Micros, NewBlock, NewProcess, NewStream, ProcessRow, StreamRow } from './rows.js';
 import type { CatalogError } from './errors.js';
 import type { RetentionStore } from './retention.js';
+import type { PartitionBuildFilter, PartitionBuildRow } from './build-log.js';
 import type {
   ActivityFilter,
   BlockSlice,
@@ -94,6 +95,11 @@ export interface Catalog {
    * Idempotent on file_path. Concurrent calls for one view instance are serialized.
    */
   upsertPartition(p: NewPartition): Promise<UpsertPartitionResult>;
+  /**
+   * The build log: one row per partition upsertPartition recorded (not for a duplicate), by any
+   * node, kept when the partition is retired or deleted; ordered by built_at.
+   */
+  listPartitionBuilds(filter?: PartitionBuildFilter): Promise<PartitionBuildRow[]>;
   /** Ordered by (begin_insert_time, created_at). */
   listPartitions(filter: PartitionFilter): Promise<PartitionRow[]>;
   /** Retires the matching live partitions and returns them. */

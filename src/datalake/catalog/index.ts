@@ -1,6 +1,7 @@
 export type { Catalog, InsertResult, BatchInsertResult, ProcessFilter, StreamFilter, BlockFilter } from './catalog.js';
 export { openCatalog, EMBEDDED_CATALOG_FILE } from './open.js';
 export { CatalogError, type CatalogErrorCode } from './errors.js';
+export { BUILD_NODE, type PartitionBuildRow, type PartitionBuildFilter } from './build-log.js';
 export type { ProcessRow, StreamRow, BlockRow, NewProcess, NewStream, NewBlock, Micros, JsonValue, Properties } from './rows.js';
 export { SqliteCatalog } from './sqlite-catalog.js';
 export { PgCatalog } from './pg-catalog.js';

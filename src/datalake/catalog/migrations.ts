@@ -7,6 +7,7 @@ import { CatalogError } from './errors.js';
  *   2 lakehouse partitions
  *   3 lakehouse planning indexes (blocks by process / stream and insert time)
  *   4 retention and tail sampling (kept processes, policies, pending payload deletions, run history)
+ *   5 partition build log (one row per recorded partition, across every node)
  */
 export interface Migration {
   version: number;

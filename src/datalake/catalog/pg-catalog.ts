@@ -3,6 +3,7 @@ import type { Logger } from '../../log/log.js';
 import { batchOutcomes, blockIdTaken, blockProblem, finishBatch, planBatch, type BatchPlan } from './batch.js';
 import type { BatchInsertResult, BlockFilter, Catalog, InsertResult, ProcessFilter, StreamFilter } from './catalog.js';
 import { CatalogError } from './errors.js';
+import { buildFromRow, buildParams, pgBuildLog, type PartitionBuildFilter, type PartitionBuildRow } from './build-log.js';
 import { GroupCommit } from './group-commit.js';
 import { checkKnownVersions } from './migrations.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
@@ -199,8 +200,14 @@ export class PgCatalog implements Catalog {
       const retired = (await client.query(retire.sql, retire.params)).rows.map(partitionFromPg);
       const insert = insertPartitionQuery(this.s, p);
       await client.query(insert.sql, insert.params);
+      await client.query(pgBuildLog.insert(this.s, ts), buildParams(p));
       return { status: 'inserted', retired };
     });
+  }
+
+  async listPartitionBuilds(filter: PartitionBuildFilter = {}): Promise<PartitionBuildRow[]> {
+    const q = pgBuildLog.list(this.s, filter);
+    return (await this.query('listPartitionBuilds', q.sql, q.params)).rows.map(buildFromRow);
   }
 
   async listPartitions(filter: PartitionFilter): Promise<PartitionRow[]> {

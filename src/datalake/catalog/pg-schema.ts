@@ -86,4 +86,19 @@ export const PG_MIGRATIONS: Migration[] = [
       `CREATE INDEX retention_runs_started_at ON ${s}.retention_runs (started_at)`,
     ],
   },
+  {
+    version: 5,
+    name: 'partition build log',
+    // One row per recorded partition, written with it and kept when it is retired: builds per key
+    // across every node of the catalog (docs/deployment.md).
+    statements: (s) => [
+      `CREATE TABLE ${s}.partition_builds (
+        view_set text NOT NULL, instance_id text NOT NULL,
+        begin_insert_time timestamptz NOT NULL, end_insert_time timestamptz NOT NULL, schema_version int4 NOT NULL,
+        source_count int8 NOT NULL, row_count int8 NOT NULL, file_path text, node text NOT NULL,
+        built_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE INDEX partition_builds_key ON ${s}.partition_builds (view_set, instance_id, begin_insert_time)`,
+    ],
+  },
 ];

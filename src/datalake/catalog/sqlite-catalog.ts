@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { BatchInsertResult, BlockFilter, Catalog, InsertResult, ProcessFilter, StreamFilter } from './catalog.js';
 import { CatalogError } from './errors.js';
+import { buildFromRow, buildParams, sqliteBuildLog, type PartitionBuildFilter, type PartitionBuildRow } from './build-log.js';
 import { GroupCommit } from './group-commit.js';
 import { checkKnownVersions } from './migrations.js';
 import { checkUuid, validateBlock, validateProcess, validateStream, type BlockRow, type Micros, type NewBlock, type NewProcess, type NewStream, type ProcessRow, type StreamRow } from './rows.js';
@@ -193,10 +194,16 @@ export class SqliteCatalog implements Catalog {
           const now = nowMicros();
           const retired = (this.stmt(RETIRE_OVERLAPPING_SQL).all({ now, view_set: p.view_set, instance_id: p.instance_id, begin_insert_time: p.begin_insert_time, end_insert_time: p.end_insert_time }) as Record<string, unknown>[]).map(partitionFromSqlite);
           this.stmt(INSERT_PARTITION_SQL).run(partitionParams(p, now));
+          this.stmt(sqliteBuildLog.insert).run(...buildParams(p), now);
           return { status: 'inserted', retired };
         })
         .immediate(),
     );
+  }
+
+  async listPartitionBuilds(filter: PartitionBuildFilter = {}): Promise<PartitionBuildRow[]> {
+    const q = sqliteBuildLog.list(filter);
+    return this.read('listPartitionBuilds', q).map(buildFromRow);
   }
 
   async listPartitions(filter: PartitionFilter): Promise<PartitionRow[]> {

@@ -88,4 +88,18 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       `CREATE INDEX retention_runs_started_at ON retention_runs (started_at)`,
     ],
   },
+  {
+    version: 5,
+    name: 'partition build log',
+    // One row per recorded partition, written with it and kept when it is retired.
+    statements: () => [
+      `CREATE TABLE partition_builds (
+        view_set TEXT NOT NULL, instance_id TEXT NOT NULL,
+        begin_insert_time INTEGER NOT NULL, end_insert_time INTEGER NOT NULL, schema_version INTEGER NOT NULL,
+        source_count INTEGER NOT NULL, row_count INTEGER NOT NULL, file_path TEXT, node TEXT NOT NULL,
+        built_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE INDEX partition_builds_key ON partition_builds (view_set, instance_id, begin_insert_time)`,
+    ],
+  },
 ];

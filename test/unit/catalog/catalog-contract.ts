@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogError, type Catalog } from '../../../src/datalake/catalog/index.js';
 import { listingContract } from './catalog-contract-listing.js';
 import { partitionsContract } from './catalog-contract-partitions.js';
+import { buildLogContract } from './catalog-contract-builds.js';
 import { retentionContract } from './catalog-contract-retention.js';
 import { newBlock, newProcess, newStream, seedStream } from './rows-fixtures.js';
 
@@ -55,11 +56,11 @@ export function catalogContract(name: string, createTarget: () => Promise<Catalo
         expect(await c.schemaVersion()).toBe(0);
         await expectCatalogError(c.insertProcess(newProcess()), 'SCHEMA', /migrate/);
         await c.migrate();
-        expect(await c.schemaVersion()).toBe(4);
+        expect(await c.schemaVersion()).toBe(5);
         const p = newProcess();
         await c.insertProcess(p);
         await c.migrate();
-        expect(await c.schemaVersion()).toBe(4);
+        expect(await c.schemaVersion()).toBe(5);
         expect((await c.getProcess(p.process_id))?.exe).toBe(p.exe);
       });
 
@@ -67,7 +68,7 @@ export function catalogContract(name: string, createTarget: () => Promise<Catalo
         const t = await fresh();
         const many = await Promise.all([open(t), open(t), open(t), open(t)]);
         await Promise.all(many.map((c) => c.migrate()));
-        for (const c of many) expect(await c.schemaVersion()).toBe(4);
+        for (const c of many) expect(await c.schemaVersion()).toBe(5);
         const s = await seedStream(many[0]);
         expect(await many[3].getStream(s.stream_id)).toBeDefined();
       });
@@ -203,5 +204,6 @@ export function catalogContract(name: string, createTarget: () => Promise<Catalo
     listingContract(() => ({ catalog, open: () => open(shared) }));
     partitionsContract(() => ({ catalog, open: () => open(shared) }));
     retentionContract(() => ({ catalog }));
+    buildLogContract(() => ({ catalog, open: () => open(shared) }));
   });
 }

@@ -43,6 +43,7 @@ describe('SqliteCatalog', () => {
       { version: 2, name: 'lakehouse partitions' },
       { version: 3, name: 'lakehouse planning indexes' },
       { version: 4, name: 'retention and tail sampling' },
+      { version: 5, name: 'partition build log' },
     ]);
     db.close();
   });
@@ -56,7 +57,7 @@ describe('SqliteCatalog', () => {
     db.prepare('INSERT INTO sirius_migrations VALUES (99, ?, 0)').run('from the future');
     db.close();
     const again = new SqliteCatalog(path);
-    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(4\)/);
+    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(5\)/);
     await again.close();
   });
 
