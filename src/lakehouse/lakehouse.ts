@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import type { Catalog, NewPartition, PartitionRow, ProcessRow, StreamRow } from '../datalake/catalog/index.js';
+import type { Catalog, NewPartition, PartitionRow } from '../datalake/catalog/index.js';
 import type { ObjectStore } from '../datalake/objectstore/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log/log.js';
@@ -8,8 +8,6 @@ import { emptyRelationSql, findViewSet, VIEW_MACROS_SQL, VIEW_SETS, viewSetInfo,
 import { BlockReader } from './block-reader.js';
 import { Lease, PartitionCache } from './cache.js';
 import { CarryStore } from './carry-store.js';
-import { PgError } from '../wire/pg-error.js';
-import { SqlState } from '../wire/sqlstate.js';
 import { invalidRange, lakehouseFailure, unknownViewSet } from './errors.js';
 import { resolveInstance, type Instance } from './instance.js';
 import { Materializer, type SliceTask } from './materializer.js';
@@ -130,10 +128,7 @@ export class Lakehouse {
 
   /**
    * Retires the live partitions of a view instance whose insert-time range
-   * overlaps `range`; the next query rebuilds what it needs. The catalog can
-   * only retire a whole view instance (RetireFilter has no range), so a range
-   * that leaves live partitions of the instance outside it is refused (0A000)
-   * rather than retiring more than asked.
+   * overlaps `range`; the next query rebuilds what it needs.
    */
   async retireRange(ref: ViewRef, range: TimeRange, progress?: (msg: string) => void): Promise<PartitionRow[]> {
     const view = this.viewSet(ref.viewSet);
@@ -141,12 +136,7 @@ export class Lakehouse {
     try {
       await this.init();
       const instance = await resolveInstance(view, ref.instanceId, this.catalog);
-      const live = await this.catalog.listPartitions({ viewSet: view.name, instanceId: instance.id });
-      const overlaps = (p: PartitionRow): boolean => (range.end === undefined || p.begin_insert_time < range.end) && (range.begin === undefined || p.end_insert_time > range.begin);
-      const outside = live.filter((p) => !overlaps(p));
-      if (live.length === outside.length) return [];
-      if (outside.length > 0) throw partialRetire(view.name, instance.id, outside);
-      const retired = await this.catalog.retirePartitions({ viewSet: view.name, instanceId: instance.id });
+      const retired = await this.catalog.retirePartitions({ viewSet: view.name, instanceId: instance.id, insertTimeBegin: range.begin, insertTimeEnd: range.end });
       for (const p of retired) if (p.file_path) await this.cache.drop(p.file_path);
       progress?.(`retired ${retired.length} partition(s) of ${view.name}/${instance.id}`);
       return retired.sort((a, b) => a.begin_insert_time - b.begin_insert_time);
@@ -155,20 +145,12 @@ export class Lakehouse {
     }
   }
 
-  /**
-   * The live partitions of every view instance (or of one view set / instance).
-   * The catalog lists partitions per view instance, so this asks once per
-   * instance that could have some: global, and each process or stream.
-   */
+  /** The live partitions of every view instance (or of one view set / instance): one catalog query per view set. */
   async listLivePartitions(filter: { viewSet?: string; instanceId?: string } = {}): Promise<PartitionRow[]> {
     const views = filter.viewSet === undefined ? VIEW_SETS : [this.viewSet(filter.viewSet)];
     try {
-      const [processes, streams] = await Promise.all([this.catalog.listProcesses(), this.catalog.listStreams()]);
       const out: PartitionRow[] = [];
-      for (const view of views) {
-        const ids = filter.instanceId !== undefined ? [filter.instanceId] : instanceIds(view, processes, streams);
-        for (const id of ids) out.push(...(await this.catalog.listPartitions({ viewSet: view.name, instanceId: id })));
-      }
+      for (const view of views) out.push(...(await this.catalog.listPartitions({ viewSet: view.name, instanceId: filter.instanceId })));
       return out;
     } catch (err) {
       throw lakehouseFailure(err, 'listing partitions');
@@ -332,20 +314,3 @@ function checkRange(range: TimeRange): void {
 }
 
 
-/** The instances of a view set that may have partitions: global, and its processes or (tagged) streams. */
-function instanceIds(view: ViewSetDef, processes: ProcessRow[], streams: StreamRow[]): string[] {
-  const ids = view.global ? ['global'] : [];
-  if (view.instanceKind === 'process') ids.push(...processes.map((p) => p.process_id));
-  const tag = view.source === 'blocks' ? view.streamTag : undefined;
-  if (view.instanceKind === 'stream') ids.push(...streams.filter((s) => tag === undefined || s.tags.includes(tag)).map((s) => s.stream_id));
-  return ids;
-}
-
-function partialRetire(viewSet: string, instanceId: string, outside: PartitionRow[]): PgError {
-  const iso = (us: number): string => new Date(us / 1000).toISOString();
-  const first = outside[0];
-  return new PgError(SqlState.FeatureNotSupported, `cannot retire part of ${viewSet}/${instanceId}: the catalog retires a whole view instance, and ${outside.length} live partition(s) lie outside the range`, {
-    detail: `for example [${iso(first.begin_insert_time)}, ${iso(first.end_insert_time)})`,
-    hint: 'give a range that covers every live partition of the view instance (see list_partitions())',
-  });
-}

@@ -153,6 +153,20 @@ describe('materialize_partitions, list_partitions, retire_partitions', () => {
     expect(n.rows).toEqual([{ n: PROCESSES * LOG_EVENTS }]);
     expect((await client.query(`SELECT count(*)::INTEGER AS n FROM list_partitions('log_entries', 'global')`)).rows[0].n).toBeGreaterThan(0);
   });
+
+  it('retires only the partitions whose insert range overlaps the range given', async () => {
+    const live = (await client.query(`SELECT file_path, begin_insert_time, end_insert_time FROM list_partitions('log_entries', 'global') ORDER BY begin_insert_time`)).rows;
+    expect(live.length).toBeGreaterThan(0);
+    const target = live[Math.floor(live.length / 2)];
+    const range = `'${target.begin_insert_time.toISOString()}', '${target.end_insert_time.toISOString()}'`;
+    const retired = await client.query(`SELECT file_path FROM retire_partitions('log_entries', 'global', ${range})`);
+    expect(retired.rows).toEqual([{ file_path: target.file_path }]);
+    const after = await client.query(`SELECT file_path FROM list_partitions('log_entries', 'global') ORDER BY begin_insert_time`);
+    expect(after.rows).toEqual(live.filter((p) => p.file_path !== target.file_path).map((p) => ({ file_path: p.file_path })));
+    // the next query builds the retired slice again and counts every row
+    const n = await client.query('SELECT count(*)::INTEGER AS n FROM log_entries');
+    expect(n.rows).toEqual([{ n: PROCESSES * LOG_EVENTS }]);
+  });
 });
 
 describe('errors', () => {

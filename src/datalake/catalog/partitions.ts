@@ -41,7 +41,8 @@ export interface UpsertPartitionResult {
 
 export interface PartitionFilter {
   viewSet: string;
-  instanceId: string;
+  /** Omitted: every instance of the view set. */
+  instanceId?: string;
   /** Partitions whose insert range overlaps [insertTimeBegin, insertTimeEnd). */
   insertTimeBegin?: Micros;
   insertTimeEnd?: Micros;
@@ -54,6 +55,9 @@ export interface RetireFilter {
   instanceId?: string;
   /** Only partitions built with another schema version than this one. */
   schemaVersionNot?: number;
+  /** Only partitions whose insert range overlaps [insertTimeBegin, insertTimeEnd). */
+  insertTimeBegin?: Micros;
+  insertTimeEnd?: Micros;
 }
 
 /** Retired partitions with a file, retired before a time: the garbage the maintenance loop deletes. */

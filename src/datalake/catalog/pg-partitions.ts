@@ -79,11 +79,12 @@ export function retireOverlappingQuery(s: string, p: NewPartition): Query {
 
 export function listPartitionsQuery(s: string, f: PartitionFilter): Query {
   const p = new Params();
-  const where = [`view_set = ${p.ref('v', f.viewSet)}`, `instance_id = ${p.ref('i', f.instanceId)}`];
+  const where = [`view_set = ${p.ref('v', f.viewSet)}`];
+  if (f.instanceId !== undefined) where.push(`instance_id = ${p.ref('i', f.instanceId)}`);
   if (!f.includeRetired) where.push('retired_at IS NULL');
   if (f.insertTimeBegin !== undefined) where.push(`end_insert_time > ${ts(p.ref('b', f.insertTimeBegin))}`);
   if (f.insertTimeEnd !== undefined) where.push(`begin_insert_time < ${ts(p.ref('e', f.insertTimeEnd))}`);
-  return { sql: `SELECT ${PARTITION_COLUMNS} FROM ${s}.partitions WHERE ${where.join(' AND ')} ORDER BY partitions.begin_insert_time, partitions.created_at`, params: p.values };
+  return { sql: `SELECT ${PARTITION_COLUMNS} FROM ${s}.partitions WHERE ${where.join(' AND ')} ORDER BY partitions.instance_id, partitions.begin_insert_time, partitions.created_at`, params: p.values };
 }
 
 export function retirePartitionsQuery(s: string, f: RetireFilter): Query {
@@ -91,6 +92,8 @@ export function retirePartitionsQuery(s: string, f: RetireFilter): Query {
   const where = [`view_set = ${p.ref('v', f.viewSet)}`, 'retired_at IS NULL'];
   if (f.instanceId !== undefined) where.push(`instance_id = ${p.ref('i', f.instanceId)}`);
   if (f.schemaVersionNot !== undefined) where.push(`schema_version <> ${p.ref('sv', f.schemaVersionNot)}`);
+  if (f.insertTimeBegin !== undefined) where.push(`end_insert_time > ${ts(p.ref('b', f.insertTimeBegin))}`);
+  if (f.insertTimeEnd !== undefined) where.push(`begin_insert_time < ${ts(p.ref('e', f.insertTimeEnd))}`);
   return { sql: `UPDATE ${s}.partitions SET retired_at = now() WHERE ${where.join(' AND ')} RETURNING ${PARTITION_COLUMNS}`, params: p.values };
 }
 

@@ -43,19 +43,22 @@ export const RETIRE_OVERLAPPING_SQL = `UPDATE partitions SET retired_at = @now
   RETURNING *`;
 
 export function listPartitionsQuery(f: PartitionFilter): Query {
-  const where = ['view_set = @viewSet', 'instance_id = @instanceId'];
+  const where = ['view_set = @viewSet'];
+  if (f.instanceId !== undefined) where.push('instance_id = @instanceId');
   if (!f.includeRetired) where.push('retired_at IS NULL');
   if (f.insertTimeBegin !== undefined) where.push('end_insert_time > @insertTimeBegin');
   if (f.insertTimeEnd !== undefined) where.push('begin_insert_time < @insertTimeEnd');
   const p: Params = { viewSet: f.viewSet, instanceId: f.instanceId, insertTimeBegin: f.insertTimeBegin, insertTimeEnd: f.insertTimeEnd };
-  return { sql: `SELECT * FROM partitions WHERE ${where.join(' AND ')} ORDER BY begin_insert_time, created_at`, params: [defined(p)] };
+  return { sql: `SELECT * FROM partitions WHERE ${where.join(' AND ')} ORDER BY instance_id, begin_insert_time, created_at`, params: [defined(p)] };
 }
 
 export function retirePartitionsQuery(f: RetireFilter, now: number): Query {
   const where = ['view_set = @viewSet', 'retired_at IS NULL'];
   if (f.instanceId !== undefined) where.push('instance_id = @instanceId');
   if (f.schemaVersionNot !== undefined) where.push('schema_version <> @schemaVersionNot');
-  const p: Params = { now, viewSet: f.viewSet, instanceId: f.instanceId, schemaVersionNot: f.schemaVersionNot };
+  if (f.insertTimeBegin !== undefined) where.push('end_insert_time > @insertTimeBegin');
+  if (f.insertTimeEnd !== undefined) where.push('begin_insert_time < @insertTimeEnd');
+  const p: Params = { now, viewSet: f.viewSet, instanceId: f.instanceId, schemaVersionNot: f.schemaVersionNot, insertTimeBegin: f.insertTimeBegin, insertTimeEnd: f.insertTimeEnd };
   return { sql: `UPDATE partitions SET retired_at = @now WHERE ${where.join(' AND ')} RETURNING *`, params: [defined(p)] };
 }
 

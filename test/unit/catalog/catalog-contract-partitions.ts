@@ -98,6 +98,23 @@ export function partitionsContract(env: () => Env): void {
       expect(await catalog.listPartitions({ viewSet, instanceId: b.instance_id })).toEqual([]);
     });
 
+    it('retires only the partitions whose insert range overlaps a range, and lists every instance of a view set', async () => {
+      const { catalog } = env();
+      const viewSet = `v${randomUUID().slice(0, 8)}`;
+      const [i1, i2] = [randomUUID(), randomUUID()].sort();
+      const minute = (instance: string, k: number): NewPartition =>
+        newPartition({ view_set: viewSet, instance_id: instance, begin_insert_time: T0 + k * 60_000_000, end_insert_time: T0 + (k + 1) * 60_000_000 });
+      const ps = [minute(i1, 0), minute(i1, 1), minute(i1, 2), minute(i2, 1)];
+      for (const p of ps) await catalog.upsertPartition(p);
+      const everyInstance = await catalog.listPartitions({ viewSet });
+      expect(everyInstance.map((r) => r.file_path)).toEqual(ps.map((p) => p.file_path));
+      const retired = await catalog.retirePartitions({ viewSet, instanceId: i1, insertTimeBegin: T0 + 60_000_000, insertTimeEnd: T0 + 120_000_000 });
+      expect(retired.map((r) => r.file_path)).toEqual([ps[1].file_path]);
+      expect((await catalog.listPartitions({ viewSet })).map((r) => r.file_path)).toEqual([ps[0].file_path, ps[2].file_path, ps[3].file_path]);
+      const open = await catalog.retirePartitions({ viewSet, insertTimeBegin: T0 + 120_000_000 });
+      expect(open.map((r) => r.file_path)).toEqual([ps[2].file_path]);
+    });
+
     it('lists retired partitions with a file by retirement time, and deletes only retired records', async () => {
       const { catalog } = env();
       const viewSet = `v${randomUUID().slice(0, 8)}`;
