@@ -1,5 +1,5 @@
 import { readBlockMeta, type BlockMeta } from '../datalake/block/index.js';
-import type { BlockRow, Catalog, InsertResult, NewBlock } from '../datalake/catalog/index.js';
+import { CatalogError, type BlockRow, type Catalog, type InsertResult, type NewBlock } from '../datalake/catalog/index.js';
 import { blobKey, ObjectNotFoundError, type ObjectStore } from '../datalake/objectstore/index.js';
 import { IngestError } from './errors.js';
 import { LocalBlockLocks, type BlockLocks } from './block-locks.js';
@@ -55,7 +55,14 @@ export class BlockIngestor {
     const existing = await this.catalog.getBlock(meta.blockId);
     if (existing) return this.confirmRetry(existing, meta, key, body);
     await this.store.put(key, body);
-    return this.catalog.insertBlock(blockRow(meta));
+    try {
+      return await this.catalog.insertBlock(blockRow(meta));
+    } catch (err) {
+      // retention deleted the stream since it was remembered: the client must register it again (422)
+      if (!(err instanceof CatalogError) || err.code !== 'UNKNOWN_STREAM') throw err;
+      this.streamOwners.delete(meta.streamId);
+      throw unregisteredStream(meta);
+    }
   }
 
   /** A block id already in the catalog: a retry of the same bytes is a success, anything else a conflict. */
@@ -82,9 +89,7 @@ export class BlockIngestor {
     let owner = this.streamOwners.get(meta.streamId);
     if (owner === undefined) {
       const stream = await this.catalog.getStream(meta.streamId);
-      if (stream === undefined) {
-        throw new IngestError(422, `block ${meta.blockId} belongs to stream ${meta.streamId}, which is not registered: POST /ingestion/insert_stream first`);
-      }
+      if (stream === undefined) throw unregisteredStream(meta);
       owner = stream.process_id;
       if (this.streamOwners.size >= STREAM_CACHE_LIMIT) this.streamOwners.clear();
       this.streamOwners.set(meta.streamId, owner);
@@ -93,6 +98,11 @@ export class BlockIngestor {
       throw new IngestError(422, `block ${meta.blockId} says process ${meta.processId}, but its stream ${meta.streamId} belongs to process ${owner}`);
     }
   }
+}
+
+/** The SDK recognizes "not registered" and registers its process and streams again (src/sdk/sink.ts). */
+function unregisteredStream(meta: BlockMeta): IngestError {
+  return new IngestError(422, `block ${meta.blockId} belongs to stream ${meta.streamId}, which is not registered: POST /ingestion/insert_stream first`);
 }
 
 function sameRow(a: BlockRow, b: NewBlock): boolean {

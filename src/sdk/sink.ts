@@ -6,7 +6,10 @@ import type { Poster } from './http.js';
  * the order and the memory simple. Network errors, 5xx, 408 and 429 are
  * retried with exponential backoff and jitter, re-sending the same bytes (the
  * block id inside them makes the retry idempotent); other 4xx reject a block.
- * When queued blocks exceed the byte budget the oldest are dropped. Blocks
+ * When queued blocks exceed the byte budget the oldest are dropped. A block
+ * refused because its stream is not registered (retention deletes streams
+ * whose blocks all expired) makes the sink register the process and its
+ * streams again and send the block once more. Blocks
  * still being encoded (in the encode worker) are queued too, in close order,
  * counted at their recorded size; the sender waits for the oldest to be
  * encoded, and the budget drops them like the others.
@@ -28,6 +31,8 @@ export interface SinkStats {
   droppedBytes: number;
   rejectedBlocks: number;
   retries: number;
+  /** Times the process and its streams were registered again because the server had forgotten a stream. */
+  reRegistrations: number;
   /** Blocks queued to send, including those still being encoded. */
   queuedBlocks: number;
   /** Bytes they hold: encoded size, or recorded size while being encoded. */
@@ -49,6 +54,8 @@ interface Item {
   /** Queued and still being encoded (counted in stats().encodingBlocks). */
   encoding: boolean;
   attempts: number;
+  /** The registration was sent again for this block once already. */
+  reRegistered?: boolean;
   /** Tells the encoder a block dropped before it was encoded. */
   onDrop?: () => void;
 }
@@ -61,13 +68,15 @@ const retryable = (status: number): boolean => status >= 500 || status === 408 |
 
 export class Sink {
   private readonly meta: Item[] = [];
+  /** Every registration ever queued (process, streams), to send again when the server forgot them. */
+  private readonly registrations: { path: string; body: string }[] = [];
   private readonly blocks: Item[] = [];
   private inFlight: Item | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private warned = new Set<string>();
-  private readonly counters = { sentBlocks: 0, sentBytes: 0, sentEvents: 0, droppedBlocks: 0, droppedEvents: 0, droppedBytes: 0, rejectedBlocks: 0, retries: 0 };
+  private readonly counters = { sentBlocks: 0, sentBytes: 0, sentEvents: 0, droppedBlocks: 0, droppedEvents: 0, droppedBytes: 0, rejectedBlocks: 0, retries: 0, reRegistrations: 0 };
   private queuedBytes = 0;
   private encoding = 0;
 
@@ -77,8 +86,14 @@ export class Sink {
   ) {}
 
   addMetadata(path: string, json: unknown): void {
-    this.meta.push({ path, body: JSON.stringify(json), contentType: 'application/json', events: -1, bytes: 0, encoding: false, attempts: 0 });
+    const body = JSON.stringify(json);
+    this.registrations.push({ path, body });
+    this.queueMetadata(path, body);
     this.pump();
+  }
+
+  private queueMetadata(path: string, body: string): void {
+    this.meta.push({ path, body, contentType: 'application/json', events: -1, bytes: 0, encoding: false, attempts: 0 });
   }
 
   addBlock(bytes: Buffer, events: number): void {
@@ -204,6 +219,12 @@ export class Sink {
       this.warnOnce(`retry:${item.path}:${status >= 400 && status < 500}`, `telemetry POST ${item.path} failed (${why}); retrying with backoff`);
       this.scheduleRetry(item);
       return;
+    } else if (status === 422 && /not registered/.test(detail) && !item.reRegistered) {
+      // the server no longer knows the stream (retention removed it): register everything again, then resend
+      item.reRegistered = true;
+      this.counters.reRegistrations++;
+      for (const r of this.registrations) this.queueMetadata(r.path, r.body);
+      this.warnOnce('reregister', `telemetry stream unknown to the server (${detail}); registering the process and its streams again`);
     } else {
       this.remove(item);
       this.counters.rejectedBlocks++;

@@ -29,7 +29,10 @@ import {
 import { checkUuid, validateBlock, validateProcess, validateStream, type BlockRow, type Micros, type NewBlock, type NewProcess, type NewStream, type ProcessRow, type StreamRow } from './rows.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
-/** Streams are immutable and never deleted, so their process can be remembered. Bounded to cap memory. */
+/**
+ * A stream never moves to another process, so its process is remembered (bounded to cap memory). Retention
+ * may delete a stream, though: a block write that then meets the foreign key forgets and decides again.
+ */
 const STREAM_CACHE_LIMIT = 100_000;
 
 /**
@@ -133,6 +136,17 @@ export class PgCatalog implements Catalog {
   }
 
   async insertBlocks(rows: NewBlock[]): Promise<BatchInsertResult[]> {
+    try {
+      return await this.insertBlocksOnce(rows);
+    } catch (err) {
+      if (!(err instanceof CatalogError) || (err.cause as { code?: string } | undefined)?.code !== FOREIGN_KEY_VIOLATION) throw err;
+      // a stream remembered here was deleted (retention, on any node): its blocks are now UNKNOWN_STREAM, the others go in
+      for (const r of rows) this.streamOwners.delete(r.stream_id);
+      return this.insertBlocksOnce(rows);
+    }
+  }
+
+  private async insertBlocksOnce(rows: NewBlock[]): Promise<BatchInsertResult[]> {
     const plan = planBatch(rows);
     if (plan.valid.length === 0) return finishBatch(plan);
     const owners = await this.streamProcesses(plan.valid.map((v) => v.row.stream_id));

@@ -132,6 +132,24 @@ export function retentionContract(env: () => Env): void {
       expect(await catalog.retention.removePendingObjectDeletes([key(oldLog), key(oldCpu), key(newLog)])).toBe(3);
     });
 
+    it('refuses a block of a stream deleted after this catalog saw it (UNKNOWN_STREAM), and keeps its batch-mates', async () => {
+      const { catalog } = env();
+      const p = await processWith(catalog, [['log'], ['metrics']]);
+      const [gone, kept] = p.streams;
+      // the catalog has seen (and may remember) the stream's process before retention removes it
+      const only = await blockAged(catalog, gone, 100);
+      await blockAged(catalog, kept, 1);
+      const deleted = await catalog.retention.deleteBlocks([only], key);
+      expect(deleted.streams).toEqual([gone.stream_id]);
+      const late = newBlock(gone, { begin_time: NOW - 1000, end_time: NOW });
+      const mate = newBlock(kept, { begin_time: NOW - 1000, end_time: NOW });
+      const [lateResult, mateResult] = await Promise.allSettled([catalog.insertBlock(late), catalog.insertBlock(mate)]);
+      expect(lateResult.status).toBe('rejected');
+      await expectCatalogError(Promise.reject((lateResult as PromiseRejectedResult).reason), 'UNKNOWN_STREAM', /not in the catalog/);
+      expect(mateResult).toEqual({ status: 'fulfilled', value: 'inserted' });
+      expect(await catalog.getBlock(mate.block_id)).toBeDefined();
+    });
+
     it('retires the live partitions at (instance, insert time) points, and only those', async () => {
       const { catalog } = env();
       const instance = randomUUID();
