@@ -1,5 +1,6 @@
 import type { RelationDef } from './build.js';
 import { ATT, NSP, PROC, REL, TYPES } from './data.js';
+import { PARAMS } from '../sql/settings-defs.js';
 import { DATABASE_NAME, DATABASE_OID, lit, NAMESPACES, OWNER_ROLE, SETTINGS_TABLE } from './model.js';
 
 /**
@@ -10,6 +11,10 @@ import { DATABASE_NAME, DATABASE_OID, lit, NAMESPACES, OWNER_ROLE, SETTINGS_TABL
 const OWNER = String(OWNER_ROLE.oid);
 const OWNER_NAME = lit(OWNER_ROLE.name);
 const DB = lit(DATABASE_NAME);
+/** Preset options PostgreSQL shows with a unit: pg_settings has the number of units, SHOW the size ('1GB'). */
+const PRESET_UNITS = "('segment_size', '131072', '8kB'), ('wal_segment_size', '16777216', 'B')";
+/** PGC_INTERNAL options (SET fails with 55P02): context 'internal' in pg_settings. */
+const INTERNAL = PARAMS.filter((p) => p.readOnly).map((p) => lit(p.name)).join(', ');
 
 export const PG_RELATIONS: Readonly<Record<string, RelationDef>> = {
   pg_namespace: { from: `${NSP} n`, cols: { oid: 'n.oid', nspname: 'n.nspname', nspowner: OWNER } },
@@ -61,10 +66,11 @@ export const PG_RELATIONS: Readonly<Record<string, RelationDef>> = {
   pg_user: { from: '(SELECT 1)', cols: user() },
   pg_shadow: { from: '(SELECT 1)', cols: user() },
   pg_settings: {
-    from: `${SETTINGS_TABLE} s WHERE s.name NOT LIKE '@%'`,
+    from: `${SETTINGS_TABLE} s LEFT JOIN (VALUES ${PRESET_UNITS}) u(name, setting, unit) ON u.name = s.name WHERE s.name NOT LIKE '@%'`,
     cols: {
-      name: 's.name', setting: 's.setting', category: "'Sirius'", short_desc: 's.description', context: "'user'",
-      vartype: "'string'", source: "'session'", boot_val: 's.setting', reset_val: 's.setting',
+      name: 's.name', setting: 'coalesce(u.setting, s.setting)', unit: 'u.unit', category: "'Sirius'", short_desc: 's.description',
+      context: `CASE WHEN s.name IN (${INTERNAL}) THEN 'internal' ELSE 'user' END`,
+      vartype: "'string'", source: "'session'", boot_val: 'coalesce(u.setting, s.setting)', reset_val: 'coalesce(u.setting, s.setting)',
     },
   },
   pg_stat_activity: {

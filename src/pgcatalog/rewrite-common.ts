@@ -41,6 +41,33 @@ export function jsonbCasts(tokens: readonly Token[]): TextReplacement[] {
     .map((t) => ({ start: t.start, end: t.end, text: 'JSON' }));
 }
 
+/**
+ * bytea literals in PostgreSQL's hex format: DuckDB reads '\xdeadbeef' in its escape format (byte 0xde, then the
+ * characters "adbeef"), so the literal becomes DuckDB's escape form of the same bytes, whichever way it is typed:
+ *   '\xdeadbeef'::bytea, CAST('\xdead' AS bytea), bytea '\xdead'  →  '\xDE\xAD\xBE\xEF'::bytea, …
+ * Only a well-formed hex literal (pairs of hex digits, whitespace between pairs) is rewritten: anything else
+ * ('\x20\x00'::BYTEA, DuckDB's own escape form) keeps DuckDB's meaning (docs/decisions.md).
+ */
+export function byteaHexLiterals(tokens: readonly Token[]): TextReplacement[] {
+  const out: TextReplacement[] = [];
+  tokens.forEach((t, i) => {
+    if (t.type !== 'string' || !HEX_FORMAT.test(t.value) || !typedBytea(tokens, i)) return;
+    const bytes = t.value.slice(2).replace(/\s+/g, '').toUpperCase().replace(/(..)/g, '\\x$1');
+    out.push({ start: t.start, end: t.end, text: `'${bytes}'` });
+  });
+  return out;
+}
+
+/** PostgreSQL's hex format as byteain reads it: `\x`, then pairs of hex digits with optional whitespace between pairs. */
+const HEX_FORMAT = /^\\x\s*(?:[0-9a-fA-F]{2}\s*)*$/;
+
+function typedBytea(tokens: readonly Token[], i: number): boolean {
+  const castTo = (k: number): boolean => isWord(tokens[k], 'bytea') || (isWord(tokens[k], 'pg_catalog') && isPunct(tokens[k + 1], '.') && isWord(tokens[k + 2], 'bytea'));
+  if (isOp(tokens[i + 1], '::') && castTo(i + 2)) return true;
+  if (isWord(tokens[i + 1], 'as') && castTo(i + 2) && isPunct(tokens[i - 1], '(') && isWord(tokens[i - 2], 'cast')) return true;
+  return tokens[i - 1]?.type === 'word' && tokens[i - 1].value === 'bytea';
+}
+
 /** set_config('name', 'value', true|false): applied to the session now, the call replaced by its result. */
 export function setConfigCalls(tokens: readonly Token[], apply: ApplySetConfig): TextReplacement[] {
   const out: TextReplacement[] = [];

@@ -7,7 +7,7 @@ import { INFO_SCHEMA } from './model.js';
 import { INFORMATION_SCHEMA_COLUMNS } from './info-columns.js';
 import { PG_CATALOG_COLUMNS } from './pg-columns.js';
 import { selectListAt } from './column-names.js';
-import { arrayLiteralCasts, duckdbSettings, jsonbCasts, publicSchema, setConfigCalls } from './rewrite-common.js';
+import { arrayLiteralCasts, byteaHexLiterals, duckdbSettings, jsonbCasts, publicSchema, setConfigCalls } from './rewrite-common.js';
 import { castOperandStart, closingParen, isOp, isPunct, isWord, tokenize } from './tokens.js';
 
 /**
@@ -20,7 +20,7 @@ import { castOperandStart, closingParen, isOp, isPunct, isWord, tokenize } from 
  * and to statements over the telemetry views, so DuckDB's own dialect
  * (`'aaa' ~ '^a'` is a full match in DuckDB) is unchanged everywhere else.
  * The rules of rewrite-common.ts apply to every statement: PostgreSQL array
- * literals cast to an array type, ::jsonb, current_setting() of DuckDB
+ * literals cast to an array type, bytea literals in hex format, ::jsonb, current_setting() of DuckDB
  * settings, `public.` and set_config() calls with constant arguments.
  */
 export interface SetConfigCall {
@@ -53,7 +53,7 @@ export function isCatalogStatement(tokens: readonly Token[]): boolean {
  */
 export function rewritePgSql(sql: string, applySetConfig: ApplySetConfig | null = null, views: ViewDefs | null = null): PgRewrite {
   const tokens = tokenize(sql);
-  let text = applyReplacements(sql, [...arrayLiteralCasts(tokens), ...jsonbCasts(tokens), ...duckdbSettings(tokens), ...publicSchema(tokens), ...(applySetConfig ? setConfigCalls(tokens, applySetConfig) : [])]);
+  let text = applyReplacements(sql, [...arrayLiteralCasts(tokens), ...byteaHexLiterals(tokens), ...jsonbCasts(tokens), ...duckdbSettings(tokens), ...publicSchema(tokens), ...(applySetConfig ? setConfigCalls(tokens, applySetConfig) : [])]);
   if (!isCatalogStatement(tokens) && !(views && mentionsView(sql, views))) return { sql: text, catalog: false };
   for (const rule of [qualifiersOperatorsCollations, functionsInFrom, formatCalls, regexOperators, regCasts, textNulls]) {
     text = applyReplacements(text, rule(text, tokenize(text)));

@@ -1,6 +1,9 @@
 import { VARCHAR } from '@duckdb/node-api';
 import type { ChunkStream } from '../engine/engine.js';
+import { rewritePgSql } from '../pgcatalog/rewrite.js';
+import { duckdbPrepareSql, quoteIdent } from '../sql/prepare-sql.js';
 import type { SessionCommand } from '../sql/session-hooks.js';
+import { mentionsView } from '../sql/views-in-query.js';
 import type { SetArg } from '../sql/settings.js';
 import * as be from '../wire/backend.js';
 import { PgError } from '../wire/pg-error.js';
@@ -8,6 +11,7 @@ import { SqlState } from '../wire/sqlstate.js';
 import type { Connection } from './connection.js';
 import type { ColumnInfo } from './prepare.js';
 import type { Session } from './session.js';
+import { cursorColumns, declareCursor, fetchCursor } from './sql-cursors.js';
 
 /**
  * SET/SHOW/RESET, transaction control and session housekeeping, answered by
@@ -25,6 +29,7 @@ const text = (name: string): ColumnInfo => ({ name, type: VARCHAR });
 export function commandColumns(cmd: SessionCommand, session: Session): ColumnInfo[] | null {
   if (cmd.type === 'show') return [text(session.settings.showName(cmd.name))];
   if (cmd.type === 'show_all') return [text('name'), text('setting'), text('description')];
+  if (cmd.type === 'fetch' && !cmd.move) return cursorColumns(session, cmd.name);
   return null;
 }
 
@@ -81,12 +86,22 @@ async function dispatch(conn: Connection, session: Session, cmd: SessionCommand)
       });
     case 'discard':
       return done(await discard(session, cmd.target));
+    case 'prepare':
+      await prepareSql(session, cmd.name, cmd.types, cmd.body);
+      return done('PREPARE');
     case 'deallocate':
-      deallocate(session, cmd.name);
+      await deallocate(session, cmd.name);
       return done(cmd.name === null ? 'DEALLOCATE ALL' : 'DEALLOCATE');
     case 'close':
       closeCursor(session, cmd.name);
       return done(cmd.name === null ? 'CLOSE CURSOR ALL' : 'CLOSE CURSOR');
+    case 'declare':
+      await declareCursor(session, cmd.name, cmd.binary, cmd.hold, cmd.body);
+      return done('DECLARE CURSOR');
+    case 'fetch': {
+      const n = await fetchCursor(conn, session, cmd.name, cmd.count, cmd.move);
+      return done(`${cmd.move ? 'MOVE' : 'FETCH'} ${n}`);
+    }
     case 'listen':
       // drivers and pools LISTEN as a matter of course; Sirius has no NOTIFY, so the channel stays silent: say so
       warn(conn, new PgError(SqlState.SuccessfulCompletion, `Sirius sends no notifications: nothing will arrive on channel "${cmd.channel}"`, { severity: 'NOTICE' }));
@@ -146,7 +161,7 @@ async function discard(session: Session, target: 'all' | 'plans' | 'temp' | 'seq
   if (target === 'all' || target === 'temp') await dropTempTables(session);
   if (target === 'all') {
     session.closeTransactionPortals();
-    deallocate(session, null);
+    await deallocate(session, null);
     session.settings.resetAll();
   }
   return `DISCARD ${target.toUpperCase()}`;
@@ -162,10 +177,43 @@ async function dropTempTables(session: Session): Promise<void> {
   for (const n of names) await session.engine.run(`DROP TABLE temp.main."${n.replace(/"/g, '""')}"`);
 }
 
-function deallocate(session: Session, name: string | null): void {
+/** The statements SQL-level PREPARE created in each session's DuckDB connection (DEALLOCATE drops them). */
+const sqlPrepared = new WeakMap<Session, Set<string>>();
+
+/**
+ * PREPARE name [(type, …)] AS stmt: DuckDB's PREPARE, with the declared types as casts on the parameters. Protocol-level
+ * statements and SQL-level ones share PostgreSQL's namespace, so a name taken by either is 42P05.
+ */
+async function prepareSql(session: Session, name: string, types: string[] | null, body: string): Promise<void> {
+  const names = sqlPrepared.get(session) ?? new Set<string>();
+  if (names.has(name) || session.statements.has(name)) throw new PgError(SqlState.DuplicatePreparedStatement, `prepared statement "${name}" already exists`);
+  if (session.views && mentionsView(body, session.views.defs)) {
+    throw new PgError(SqlState.FeatureNotSupported, 'PREPARE of a statement over the telemetry views is not supported', {
+      hint: 'Prepare it with the extended query protocol (a driver\'s prepared statement) instead.',
+    });
+  }
+  await session.engine.run(duckdbPrepareSql(name, types, rewritePgSql(body).sql));
+  // cached EXECUTE statements were bound to the statement a name had before
+  session.engine.changed();
+  names.add(name);
+  sqlPrepared.set(session, names);
+}
+
+/** DEALLOCATE [name | ALL]: protocol-level statements and SQL-level ones alike; an unknown name is 26000. */
+async function deallocate(session: Session, name: string | null): Promise<void> {
+  const names = sqlPrepared.get(session) ?? new Set<string>();
   if (name === null) {
     for (const s of session.statements.values()) s.close();
     session.statements.clear();
+    for (const n of names) await session.engine.run(`DEALLOCATE ${quoteIdent(n)}`);
+    if (names.size) session.engine.changed();
+    names.clear();
+    return;
+  }
+  if (names.has(name)) {
+    await session.engine.run(`DEALLOCATE ${quoteIdent(name)}`);
+    session.engine.changed();
+    names.delete(name);
     return;
   }
   const s = session.statements.get(name);

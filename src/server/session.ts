@@ -94,7 +94,10 @@ export class Session {
 
   /** DuckDB streams one result per connection: before starting another, park open portals in memory. */
   async parkOpenPortals(except?: Portal): Promise<void> {
-    for (const p of this.portals.values()) if (p !== except) await p.park();
+    // a FETCH/MOVE reads its own cursor's result and runs nothing else on the connection: that cursor keeps streaming
+    const target = except?.query.target;
+    const fetched = target?.kind === 'command' && target.command.type === 'fetch' ? this.portals.get(target.command.name) : undefined;
+    for (const p of this.portals.values()) if (p !== except && p !== fetched) await p.park();
   }
 
   destroy(): void {

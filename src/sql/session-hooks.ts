@@ -1,6 +1,6 @@
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
-import { Lexer, type Token } from './lexer.js';
+import { StatementParser } from './statement-parser.js';
 import type { SetArg } from './set-args.js';
 import { intervalOut, parseIntervalLiteral } from './timezone.js';
 import type { TransactionModes } from './transaction-state.js';
@@ -29,6 +29,12 @@ export type SessionCommand =
   /** name null: ALL */
   | { type: 'deallocate'; name: string | null }
   | { type: 'close'; name: string | null }
+  /** PREPARE name [(type, …)] AS statement; types null: no list (DuckDB infers them). */
+  | { type: 'prepare'; name: string; types: string[] | null; body: string }
+  /** DECLARE name [BINARY] [NO SCROLL] CURSOR [WITH[OUT] HOLD] FOR query */
+  | { type: 'declare'; name: string; binary: boolean; hold: boolean; body: string }
+  /** FETCH / MOVE forward; count null: ALL */
+  | { type: 'fetch'; move: boolean; count: number | null; name: string }
   | { type: 'listen'; channel: string }
   /** channel null: UNLISTEN * */
   | { type: 'unlisten'; channel: string | null };
@@ -71,6 +77,10 @@ const PARSERS: Record<string, CommandParser> = {
   discard: parseDiscard,
   deallocate: (p) => (p.optWord('prepare'), { type: 'deallocate', name: p.optWord('all') ? null : p.name() }),
   close: (p) => ({ type: 'close', name: p.optWord('all') ? null : p.name() }),
+  prepare: parsePrepare,
+  declare: parseDeclare,
+  fetch: (p) => parseFetch(p, false),
+  move: (p) => parseFetch(p, true),
   listen: (p) => ({ type: 'listen', channel: p.name() }),
   unlisten: (p) => ({ type: 'unlisten', channel: p.optOp('*') ? null : p.name() }),
 };
@@ -157,6 +167,53 @@ function parseRollback(p: StatementParser): SessionCommand | null {
   return { type: 'rollback_to', name: p.name() };
 }
 
+/** PREPARE name [(data_type, …)] AS PreparableStmt (PREPARE TRANSACTION goes to DuckDB, which refuses it). */
+function parsePrepare(p: StatementParser): SessionCommand | null {
+  if (p.peekWord('transaction')) return null;
+  const name = p.name();
+  const types = p.optPunct('(') ? p.typeList() : null;
+  p.expectWord('as');
+  return { type: 'prepare', name, types, body: p.rest() };
+}
+
+/** DECLARE name [BINARY] [ASENSITIVE|INSENSITIVE] [NO SCROLL] CURSOR [WITH[OUT] HOLD] FOR query. */
+function parseDeclare(p: StatementParser): SessionCommand {
+  const name = p.name();
+  let binary = false;
+  for (;;) {
+    if (p.optWord('binary')) binary = true;
+    else if (p.optWord('asensitive', 'insensitive')) continue;
+    else if (p.optWord('no')) p.expectWord('scroll');
+    else if (p.peekWord('scroll')) throw notSupported('SCROLL cursors');
+    else break;
+  }
+  p.expectWord('cursor');
+  let hold = false;
+  if (p.optWord('with')) (p.expectWord('hold'), (hold = true));
+  else if (p.optWord('without')) p.expectWord('hold');
+  p.expectWord('for');
+  return { type: 'declare', name, binary, hold, body: p.rest() };
+}
+
+/** FETCH/MOVE [NEXT | FORWARD [n | ALL] | ALL | n] [FROM | IN] name; backward and absolute forms need SCROLL. */
+function parseFetch(p: StatementParser, move: boolean): SessionCommand {
+  let count: number | null = 1;
+  const countArg = (): number | null => {
+    if (p.optWord('all')) return null;
+    const t = p.peek();
+    if (t?.type !== 'number') return 1;
+    p.next();
+    if (!/^\d+$/.test(t.value)) return p.fail(t);
+    return Number(t.value);
+  };
+  if (p.optWord('next')) count = 1;
+  else if (p.optWord('forward')) count = countArg();
+  else if (p.peekWord('all') || p.peek()?.type === 'number') count = countArg();
+  else if (p.peekWord('prior', 'first', 'last', 'absolute', 'relative', 'backward')) throw notSupported(`FETCH ${p.next()!.value.toUpperCase()} (Sirius cursors are NO SCROLL)`);
+  p.optWord('from', 'in');
+  return { type: 'fetch', move, count, name: p.name() };
+}
+
 function parseDiscard(p: StatementParser): SessionCommand {
   const t = p.next();
   const target = t?.type === 'word' ? ({ all: 'all', plans: 'plans', temp: 'temp', temporary: 'temp', sequences: 'sequences' } as const)[t.value as 'all'] : undefined;
@@ -203,96 +260,4 @@ function parseChain(p: StatementParser): boolean {
 
 function notSupported(what: string): PgError {
   return new PgError(SqlState.FeatureNotSupported, `${what} is not supported`);
-}
-
-/** Token-level helpers; every failure is PostgreSQL's "syntax error at or near" with a position. */
-class StatementParser {
-  private readonly lex: Lexer;
-
-  constructor(private readonly text: string) {
-    this.lex = new Lexer(text);
-  }
-
-  peek(): Token | null {
-    return this.lex.peek();
-  }
-
-  next(): Token | null {
-    return this.lex.next();
-  }
-
-  peekWord(...words: string[]): boolean {
-    const t = this.peek();
-    return t?.type === 'word' && words.includes(t.value);
-  }
-
-  /** Consumes one of `words` if it is next; returns it, or null. */
-  optWord(...words: string[]): string | null {
-    return this.peekWord(...words) ? this.next()!.value : null;
-  }
-
-  expectWord(...words: string[]): string {
-    return this.optWord(...words) ?? this.fail(this.peek());
-  }
-
-  optPunct(ch: string): boolean {
-    const t = this.peek();
-    if (t?.type !== 'punct' || t.value !== ch) return false;
-    this.next();
-    return true;
-  }
-
-  optOp(ch: string): boolean {
-    const t = this.peek();
-    if (t?.type !== 'op' || t.value !== ch) return false;
-    this.next();
-    return true;
-  }
-
-  /** ColId: a word (folded to lower case) or a quoted identifier. */
-  name(): string {
-    const t = this.next();
-    if (t?.type === 'word' || (t?.type === 'ident' && t.value !== '')) return t.value;
-    return this.fail(t);
-  }
-
-  /** var_name: ColId ('.' ColId)* */
-  dottedName(): string {
-    let name = this.name();
-    while (this.optPunct('.')) name += '.' + this.name();
-    return name;
-  }
-
-  stringArg(): SetArg {
-    const t = this.next();
-    return t?.type === 'string' ? { kind: 'string', value: t.value } : this.fail(t);
-  }
-
-  /** var_value: a string, a name or keyword, or a signed number. */
-  valueArg(): SetArg {
-    const t = this.next();
-    if (t?.type === 'string') return { kind: 'string', value: t.value };
-    if (t?.type === 'word' || t?.type === 'ident') return { kind: 'ident', value: t.value };
-    if (t?.type === 'number' && !t.junk) return { kind: 'number', value: t.value };
-    if (t?.type === 'op' && (t.value === '-' || t.value === '+')) {
-      const n = this.next();
-      if (n?.type === 'number' && !n.junk) return { kind: 'number', value: t.value === '-' ? `-${n.value}` : n.value };
-      return this.fail(n);
-    }
-    return this.fail(t);
-  }
-
-  /** Only an optional trailing semicolon may follow a complete command. */
-  expectEnd(): void {
-    this.optPunct(';');
-    const t = this.peek();
-    if (t) this.fail(t);
-  }
-
-  fail(t: Token | null): never {
-    if (!t) throw new PgError(SqlState.SyntaxError, 'syntax error at end of input', { position: [...this.text].length + 1 });
-    const shown = this.text.slice(t.start, t.end);
-    const what = t.junk ? 'trailing junk after numeric literal' : 'syntax error';
-    throw new PgError(SqlState.SyntaxError, `${what} at or near "${shown}"`, { position: [...this.text.slice(0, t.start)].length + 1 });
-  }
 }

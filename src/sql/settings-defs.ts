@@ -124,6 +124,18 @@ export const PARAMS: ParamDef[] = [
   readOnly('max_identifier_length', 'Shows the maximum identifier length.', '63'),
   readOnly('server_version_num', 'Shows the server version as an integer.', (c) => c.serverVersionNum),
   readOnly('block_size', 'Shows the size of a disk block.', '8192'),
+  // PostgreSQL 15's other preset options (PGC_INTERNAL), with a stock build's values: clients read them (pgjdbc's
+  // getImportedKeys reads max_index_keys from pg_settings)
+  readOnly('max_index_keys', 'Shows the maximum number of index keys.', '32'),
+  readOnly('max_function_args', 'Shows the maximum number of function arguments.', '100'),
+  readOnly('segment_size', 'Shows the number of pages per disk file.', '1GB'),
+  readOnly('wal_block_size', 'Shows the block size in the write ahead log.', '8192'),
+  readOnly('wal_segment_size', 'Shows the size of write ahead log segments.', '16MB'),
+  readOnly('data_checksums', 'Shows whether data checksums are turned on for this cluster.', 'off'),
+  readOnly('data_directory_mode', 'Shows the mode of the data directory.', '0700'),
+  readOnly('debug_assertions', 'Shows whether the running server has assertion checks enabled.', 'off'),
+  readOnly('lc_collate', 'Shows the collation order locale.', 'C.UTF-8'),
+  readOnly('lc_ctype', 'Shows the character classification and case conversion locale.', 'C.UTF-8'),
   { name: 'transaction_isolation', description: "Sets the current transaction's isolation level.", default: 'read committed', transactional: true, check: enumCheck(ISOLATION) },
   { ...bool('transaction_read_only', "Sets the current transaction's read-only status.", 'off'), transactional: true },
   { ...bool('transaction_deferrable', 'Whether to defer a read-only serializable transaction until it can be executed with no possible serialization failures.', 'off'), transactional: true },

@@ -103,3 +103,21 @@ describe('rewritePgSql: other statements', () => {
     expect(out.sql).toBe("SELECT current_setting('jit') AS cur, 'off' AS new");
   });
 });
+
+describe('rewritePgSql: bytea literals in hex format', () => {
+  it('writes the bytes in DuckDB escape form for ::bytea, CAST(… AS bytea) and bytea \'…\'', () => {
+    expect(rw("SELECT '\\xdeadbeef'::bytea")).toBe("SELECT '\\xDE\\xAD\\xBE\\xEF'::bytea");
+    expect(rw("SELECT CAST('\\x00ff' AS bytea), bytea '\\x', '\\xab cd'::bytea")).toBe("SELECT CAST('\\x00\\xFF' AS bytea), bytea '', '\\xAB\\xCD'::bytea");
+    expect(rw("SELECT '\\x0a'::pg_catalog.bytea")).toBe("SELECT '\\x0A'::bytea");
+  });
+
+  it('leaves other strings alone: untyped, typed BLOB, escape format', () => {
+    expect(rw("SELECT '\\xdeadbeef'")).toBe("SELECT '\\xdeadbeef'");
+    expect(rw("SELECT '\\xde'::BLOB")).toBe("SELECT '\\xde'::BLOB");
+    expect(rw("SELECT 'abc'::bytea")).toBe("SELECT 'abc'::bytea");
+  });
+
+  it('leaves what is not a well-formed hex literal to DuckDB\'s escape format (DuckDB\'s own tests write those)', () => {
+    for (const sql of ["SELECT '\\xabc'::bytea", "SELECT bytea '\\xzz'", "SELECT '\\x20\\x00\\xFF'::BYTEA", "SELECT '\\xab c d'::bytea"]) expect(rw(sql)).toBe(sql);
+  });
+});

@@ -83,7 +83,7 @@ describe('parseSessionStatement', () => {
     for (const sql of [
       'SELECT 1', '', '-- only a comment', 'SET GLOBAL threads = 4', 'SET VARIABLE x = 1', 'SET CONSTRAINTS ALL DEFERRED',
       'SHOW TABLES', 'SHOW ALL TABLES', 'SHOW DATABASES', 'COMMIT PREPARED \'x\'', 'ROLLBACK PREPARED \'x\'',
-      'settings', 'WITH x AS (SELECT 1) SELECT * FROM x', 'PREPARE p AS SELECT 1', 'EXECUTE p',
+      'settings', 'WITH x AS (SELECT 1) SELECT * FROM x', "PREPARE TRANSACTION 'x'", 'EXECUTE p',
     ]) {
       expect(parseSessionStatement(sql), sql).toBeNull();
     }
