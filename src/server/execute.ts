@@ -140,7 +140,15 @@ async function withStatementLimits(session: Session, fn: () => Promise<void>): P
 }
 
 function interruptedError(err: unknown, reason: Session['cancelReason']): unknown {
-  if (!(err instanceof PgError) || err.code !== SqlState.QueryCanceled || !reason) return err;
+  if (!(err instanceof PgError) || err.code !== SqlState.QueryCanceled) return err;
+  if (!reason) {
+    // nobody canceled it: a row failed in another of DuckDB's threads, which then interrupted the one streaming
+    // the result, and DuckDB kept only "Interrupted!" (a race inside DuckDB 1.5) — not a cancel, and not an end
+    return new PgError(SqlState.InternalError, 'the query failed in one of DuckDB\'s worker threads, which reported only "Interrupted!"', {
+      hint: 'run it again to see the error of the failing row',
+      cause: err,
+    });
+  }
   const why = reason === 'timeout' ? 'statement timeout' : 'user request';
   return new PgError(SqlState.QueryCanceled, `canceling statement due to ${why}`, { cause: err });
 }

@@ -2,7 +2,8 @@
  * Catalog SQL that clients send and ../shared/compat did not capture, copied from the clients'
  * sources (the version noted with each). Each must run on Sirius as on PostgreSQL 15.
  */
-const searchPathSchemas = `
+/** Grafana's query-builder condition "the table's schema is on the search path" (postgresMetaQuery.ts). */
+export const searchPathSchemas = `
           quote_ident(table_schema) IN (
           SELECT
             CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END

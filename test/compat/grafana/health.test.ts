@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIEW_SETS } from '../../../src/views/registry.js';
 import { referencePg, startTestServer, type TestServer } from '../../helpers/sirius.js';
+import { searchPathSchemas as SCHEMA_CONSTRAINT } from '../client-queries.js';
 
 /**
  * Grafana's "Save & test" and its config page and query builder, against Sirius and PostgreSQL 15:
@@ -23,17 +24,6 @@ const SHOW_SCHEMAS = `SELECT schema_name AS "name"
                               'timescaledb_information',
                               'timescaledb_experimental')
     ORDER BY schema_name`;
-const SCHEMA_CONSTRAINT = `
-          quote_ident(table_schema) IN (
-          SELECT
-            CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END
-          FROM
-            generate_series(
-              array_lower(string_to_array(current_setting('search_path'),','),1),
-              array_upper(string_to_array(current_setting('search_path'),','),1)
-            ) as i,
-            string_to_array(current_setting('search_path'),',') s
-          )`;
 const SHOW_TABLES = `SELECT
     CASE WHEN ${SCHEMA_CONSTRAINT}
       THEN quote_ident(table_name)

@@ -83,7 +83,8 @@ describe('runPrepared', () => {
   it('reports an error raised by a later chunk of a streamed result', async () => {
     const err = await rows(`SELECT CASE WHEN i = 2500000 THEN error('late failure') ELSE i END FROM range(3000000) t(i)`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PgError);
-    expect((err as PgError).message).toMatch(/late failure/);
+    // the failing row's error, or DuckDB's "Interrupted!" when another of its threads hit the row first
+    expect((err as PgError).message).toMatch(/late failure|^Interrupted!$/);
     expect((await rows(`SELECT 8`)).values).toEqual([8]);
   });
 
