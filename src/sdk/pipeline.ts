@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { BlockWriter, DEPENDENCIES_METADATA, EventKind, objectsMetadata } from '../datalake/block/index.js';
+import { BlockWriter, DEPENDENCIES_METADATA, encodeBlock, EventKind, objectsMetadata } from '../datalake/block/index.js';
 import type { ProcessClock } from './clock.js';
 import { encoder } from './encoder.js';
 import { httpClient, type HttpClient } from './http.js';
@@ -61,7 +61,7 @@ export class Pipeline {
     this.cpu = this.stream(['cpu'], EventKind.ThreadSpan, { thread_name: thread, thread_id: String(threadId) });
     this.async = this.stream(['async'], EventKind.AsyncSpan, {});
     this.all = [this.log, this.metrics, this.cpu, this.async];
-    encoder().warm();
+    if (opts.encodeIn === 'worker') encoder().warm();
     this.tickMs = Math.min(250, Math.max(5, opts.maxBlockAgeMs / 4));
     this.ticker = setInterval(() => this.closeAged(), this.tickMs).unref();
   }
@@ -94,6 +94,18 @@ export class Pipeline {
     };
     s.objectOffset += events;
     s.seenAt = 0;
+    if (this.opts.encodeIn === 'caller') {
+      let bytes: Buffer;
+      try {
+        bytes = encodeBlock(header, w, { level: this.opts.compressionLevel });
+      } catch (err) {
+        return this.lost(events, err);
+      } finally {
+        w.reset();
+      }
+      this.sink.addBlock(bytes, events);
+      return;
+    }
     const seq = ++this.seq;
     let handed: { recordedBytes: number; encoded: Promise<Buffer | null> };
     try {

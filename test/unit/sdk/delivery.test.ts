@@ -21,6 +21,20 @@ afterEach(async () => {
 });
 
 describe('delivery', () => {
+  it("encodes on the calling thread with encodeIn: 'caller': the same events arrive, nothing waits in a worker", async () => {
+    start({ encodeIn: 'caller', maxEventsPerBlock: 10 });
+    for (let i = 0; i < 25; i++) t!.infof('app', 'event {}', i);
+    // two blocks closed by size: encoded at once, so none is still being encoded
+    expect(t!.stats()).toMatchObject({ encodingBlocks: 0 });
+    expect(await t!.flush(5000)).toBe(true);
+    expect(t!.stats()).toMatchObject({ sentBlocks: 3, sentEvents: 25, droppedBlocks: 0, encodeFailures: 0 });
+    expect(logRows(server.received).map((r) => r.msg)).toEqual(Array.from({ length: 25 }, (_, i) => `event ${i}`));
+  });
+
+  it('refuses an unknown encodeIn', () => {
+    expect(() => start({ encodeIn: 'gpu' as never })).toThrow(/option encodeIn must be 'worker' or 'caller', got gpu/);
+  });
+
   it('retries a block on 503 and then delivers the same bytes once', async () => {
     let failures = 2;
     server.respond = (path) => (path === '/ingestion/insert_block' && failures-- > 0 ? 503 : undefined);
