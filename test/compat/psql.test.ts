@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPsql, type PsqlResult } from '../helpers/psql.js';
 import { startTestServer, type TestServer } from '../helpers/sirius.js';
 
 /**
@@ -8,7 +7,6 @@ import { startTestServer, type TestServer } from '../helpers/sirius.js';
  * catalog queries (see ../shared/compat/psql_meta_commands.txt) and prints
  * the telemetry views in schema public with PostgreSQL type names.
  */
-const run = promisify(execFile);
 let server: TestServer;
 
 beforeAll(async () => {
@@ -19,16 +17,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function psql(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const conn = `host=127.0.0.1 port=${server.port} dbname=sirius user=psql`;
-  try {
-    const { stdout, stderr } = await run('psql', [conn, '-X', ...args], { env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
-    return { out: stdout, err: stderr, code: 0 };
-  } catch (e) {
-    const x = e as { stdout: string; stderr: string; code: number };
-    return { out: x.stdout, err: x.stderr, code: x.code };
-  }
-}
+const psql = (...args: string[]): Promise<PsqlResult> => runPsql(server.port, ...args);
 
 /** `-At` rows split into fields. */
 const rows = (out: string): string[][] => out.trim().split('\n').filter(Boolean).map((l) => l.split('|'));

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPsql, type PsqlResult } from '../helpers/psql.js';
 import { startTestServer, type TestServer } from '../helpers/sirius.js';
 
-const run = promisify(execFile);
 let server: TestServer;
 
 beforeAll(async () => {
@@ -14,17 +14,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs the real psql binary against the test server; returns stdout, stderr and the exit code. */
-async function psql(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const conn = `host=127.0.0.1 port=${server.port} dbname=sirius user=psql`;
-  try {
-    const { stdout, stderr } = await run('psql', [conn, '-X', ...args], { env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
-    return { out: stdout, err: stderr, code: 0 };
-  } catch (e) {
-    const x = e as { stdout: string; stderr: string; code: number };
-    return { out: x.stdout, err: x.stderr, code: x.code };
-  }
-}
+const run = promisify(execFile);
+const psql = (...args: string[]): Promise<PsqlResult> => runPsql(server.port, ...args);
 
 describe('psql', () => {
   it('runs -c and prints an aligned table', async () => {
