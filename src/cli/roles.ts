@@ -82,16 +82,20 @@ async function startLakehouse(node: SiriusNode, config: Config, log: Logger, clo
   node.retention = retention;
   const maintenance = node.roles.includes('maintain') && config.maintenanceIntervalMs > 0 ? newMaintenance(config, log, { lakehouse, catalog, store, retention }) : undefined;
   if (node.roles.includes('pgwire')) {
-    const [{ LakehouseViews }, { DuckSqlParser }, { PgServer }, { registerAdminServices }] = await Promise.all([
+    const [{ LakehouseViews }, { DuckSqlParser }, { PgServer }, { registerAdminServices }, { refreshCatalogRelations }] = await Promise.all([
       import('../lakehouse/view-resolver.js'),
       import('../sql/duck-parser.js'),
       import('../server/server.js'),
       import('../server/admin-services.js'),
+      import('../server/catalog-refresh.js'),
     ]);
+    await lakehouse.customViews.load();
     const resolver = new LakehouseViews(lakehouse);
     const parser = await DuckSqlParser.create();
     closers.push(() => parser.close());
-    const pg = await PgServer.start(config, engine, log, { lakehouse: resolver, parser, defs: resolver.defs() });
+    const views = { lakehouse: resolver, parser, defs: resolver.defs() };
+    resolver.onChange(() => refreshCatalogRelations(engine, views, log));
+    const pg = await PgServer.start(config, engine, log, views);
     node.pg = pg;
     closers.push(() => pg.close());
     registerAdminServices(lakehouse, { catalog, retention, stats: () => lakehouse.stats(), maintenanceHistory: () => maintenance?.history() ?? [] });

@@ -4,10 +4,11 @@ import type { Catalog, NewPartition, PartitionRow } from '../datalake/catalog/in
 import type { ObjectStore } from '../datalake/objectstore/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log/log.js';
-import { emptyRelationSql, findViewSet, VIEW_MACROS_SQL, VIEW_SETS, viewSetInfo, viewSetNames, type ViewSetDef, type ViewSetInfo } from '../views/index.js';
+import { emptyRelationSql, findViewSet, quoteIdent, VIEW_MACROS_SQL, VIEW_SETS, viewSetInfo, viewSetNames, type ViewSetDef, type ViewSetInfo } from '../views/index.js';
 import { BlockReader } from './block-reader.js';
 import { Lease, PartitionCache } from './cache.js';
 import { CarryStore } from './carry-store.js';
+import { CustomViews, isCustomView } from './custom-views.js';
 import { invalidRange, lakehouseFailure, unknownViewSet } from './errors.js';
 import { resolveInstance, type Instance } from './instance.js';
 import { Materializer, type SliceTask } from './materializer.js';
@@ -71,6 +72,8 @@ export class Lakehouse {
   private readonly counters = new LakehouseCounters();
   private readonly retiredSchemas = new Map<string, Promise<void>>();
   private ready?: Promise<void>;
+  /** User views (CREATE MATERIALIZED VIEW), materialized like the built-in ones. */
+  readonly customViews: CustomViews;
 
   constructor(deps: { catalog: Catalog; store: ObjectStore; engine: Engine; config: Config; log: Logger; options?: LakehouseOptions }) {
     const o = deps.options ?? {};
@@ -85,6 +88,8 @@ export class Lakehouse {
     this.merger = new PartitionMerger({ catalog: deps.catalog, store: deps.store, cache: this.cache, writers: this.writers });
     this.lock = o.lock ?? buildLockFor(deps.catalog);
     this.leaseMs = o.leaseMs ?? 10 * 60_000;
+    this.customViews = new CustomViews(deps.catalog, this.writers, deps.log);
+    this.customViews.onChange(() => this.retiredSchemas.clear());
   }
 
   /**
@@ -147,7 +152,7 @@ export class Lakehouse {
 
   /** The live partitions of every view instance (or of one view set / instance): one catalog query per view set. */
   async listLivePartitions(filter: { viewSet?: string; instanceId?: string } = {}): Promise<PartitionRow[]> {
-    const views = filter.viewSet === undefined ? VIEW_SETS : [this.viewSet(filter.viewSet)];
+    const views = filter.viewSet === undefined ? this.allViewSets() : [this.viewSet(filter.viewSet)];
     try {
       const out: PartitionRow[] = [];
       for (const view of views) out.push(...(await this.catalog.listPartitions({ viewSet: view.name, instanceId: filter.instanceId })));
@@ -197,6 +202,39 @@ export class Lakehouse {
     }
   }
 
+  /**
+   * Builds every stale partition of a user view over all time and returns its
+   * number of rows (CREATE / REFRESH MATERIALIZED VIEW).
+   */
+  async populate(name: string, progress?: (msg: string) => void, signal?: AbortSignal): Promise<number> {
+    const resolved = await this.resolve({ viewSet: name, instanceId: 'global' }, {}, progress, signal);
+    try {
+      const relation = resolved.files.length === 0 ? this.emptyRelationSql(name) : this.filesRelationSql(name, resolved.files);
+      return await this.writers.use(async (conn) => Number((await conn.runAndReadAll(`SELECT count(*) FROM (${relation})`)).getRows()[0][0]));
+    } catch (err) {
+      throw lakehouseFailure(err, `counting the rows of ${name}`);
+    } finally {
+      resolved.release();
+    }
+  }
+
+  /**
+   * Drops a user view: its definition, then its partitions (retired: their
+   * files go after the grace period, so running queries keep them).
+   * `false` when there was no such view and ifExists was given.
+   */
+  async dropCustomView(name: string, ifExists: boolean): Promise<boolean> {
+    if (!(await this.customViews.drop(name, ifExists))) return false;
+    try {
+      const retired = await this.catalog.retirePartitions({ viewSet: name });
+      for (const p of retired) if (p.file_path) await this.cache.drop(p.file_path);
+    } catch (err) {
+      // the definition is gone: leftover partitions of the name are retired by the next view of that name
+      this.log.warn({ err, view: name }, 'retiring the partitions of a dropped view failed');
+    }
+    return true;
+  }
+
   /** Drops a file from the local cache unless a query holds it (garbage collection of retired partitions). */
   dropCached(key: string): Promise<void> {
     return this.cache.drop(key);
@@ -204,11 +242,28 @@ export class Lakehouse {
 
   /** The SQL of an empty relation with the view's columns (for DESCRIBE before files exist). */
   emptyRelationSql(viewSet: string): string {
-    return emptyRelationSql(this.viewSet(viewSet));
+    const view = this.viewSet(viewSet);
+    return isCustomView(view) ? view.custom.emptySql : emptyRelationSql(view);
   }
 
+  /** SQL of the view over these partition files (their columns cast to the view's declared types). */
+  filesRelationSql(viewSet: string, files: string[]): string {
+    const view = this.viewSet(viewSet);
+    const parquet = `read_parquet([${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}])`;
+    if (isCustomView(view)) return view.custom.finalSql(parquet);
+    return `SELECT ${view.columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} FROM ${parquet}`;
+  }
+
+  /** Built-in view sets, then user views. */
   viewSets(): ViewSetInfo[] {
-    return VIEW_SETS.map(viewSetInfo);
+    return this.allViewSets().map((v) =>
+      isCustomView(v) ? { ...viewSetInfo(v), columns: v.custom.columns, timeColumn: v.custom.timeColumn ?? '' } : viewSetInfo(v),
+    );
+  }
+
+  /** The view set of a name, built-in or user view (undefined when neither). */
+  findView(name: string): ViewSetDef | undefined {
+    return findViewSet(name) ?? this.customViews.get(name);
   }
 
   /** Statements to run on every DuckDB connection that queries views (the property_get macro and friends). */
@@ -226,7 +281,7 @@ export class Lakehouse {
   }
 
   private init(): Promise<void> {
-    this.ready ??= this.cache.init().catch((err: unknown) => {
+    this.ready ??= Promise.all([this.cache.init(), this.customViews.load()]).then(() => undefined).catch((err: unknown) => {
       this.ready = undefined;
       throw err;
     });
@@ -238,7 +293,8 @@ export class Lakehouse {
     const lease = new Lease(this.cache, this.leaseMs);
     try {
       const files = await Promise.all(parts.filter((p) => p.file_path !== null).map((p) => this.cache.get(p.file_path!, lease)));
-      return { files, columns: view.columns.map((c) => ({ name: c.name, type: c.type })), release: () => lease.release() };
+      const columns = isCustomView(view) ? view.custom.columns : view.columns.map((c) => ({ name: c.name, type: c.type }));
+      return { files, columns, release: () => lease.release() };
     } catch (err) {
       lease.release();
       throw err;
@@ -258,9 +314,13 @@ export class Lakehouse {
   }
 
   private viewSet(name: string): ViewSetDef {
-    const view = findViewSet(name);
-    if (!view) throw unknownViewSet(name, viewSetNames());
+    const view = this.findView(name);
+    if (!view) throw unknownViewSet(name, [...viewSetNames(), ...this.customViews.all().map((v) => v.name)]);
     return view;
+  }
+
+  private allViewSets(): ViewSetDef[] {
+    return [...VIEW_SETS, ...this.customViews.all()];
   }
 
   private materialize(task: SliceTask, need: number, progress?: (msg: string) => void): Promise<PartitionInfo> {

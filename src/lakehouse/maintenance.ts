@@ -1,7 +1,6 @@
 import type { Catalog } from '../datalake/catalog/index.js';
 import type { ObjectStore } from '../datalake/objectstore/index.js';
 import type { Logger } from '../log/log.js';
-import { findViewSet } from '../views/index.js';
 import type { Lakehouse } from './lakehouse.js';
 import { alignDown } from './planner.js';
 
@@ -114,12 +113,15 @@ export class Maintenance {
       run.watermark = await catalog.insertTimeWatermark();
       // From the start of the hour, so the hours to merge have all their minutes built.
       const from = alignDown(run.watermark - this.deps.options.windowMs * 1000, MERGE_WIDTH_US);
-      for (const name of MAINTAINED_VIEW_SETS) {
+      // user views created on any node of the catalog are kept warm too
+      await this.step(run, 'load custom views', () => this.deps.lakehouse.customViews.load());
+      const names = [...MAINTAINED_VIEW_SETS, ...this.deps.lakehouse.customViews.all().map((v) => v.name)];
+      for (const name of names) {
         await this.step(run, `refresh ${name}`, async () => {
           run.built[name] = (await this.deps.lakehouse.refresh(name, { begin: from })).built;
         });
       }
-      for (const name of MAINTAINED_VIEW_SETS) await this.step(run, `merge ${name}`, () => this.mergeClosedHours(run, name, from));
+      for (const name of names) await this.step(run, `merge ${name}`, () => this.mergeClosedHours(run, name, from));
       await this.step(run, 'delete retired', () => this.deleteRetired(run));
       const { retention } = this.deps;
       if (retention) {
@@ -149,7 +151,7 @@ export class Maintenance {
 
   /** Hours of [from, watermark] that are closed (end at or before the watermark + 1), for views with narrower slices. */
   private async mergeClosedHours(run: MaintenanceRun, name: string, from: number): Promise<void> {
-    const view = findViewSet(name);
+    const view = this.deps.lakehouse.findView(name);
     if (!view || view.source !== 'blocks' || view.sliceWidth >= MERGE_WIDTH_US) return;
     for (let begin = from; begin + MERGE_WIDTH_US <= run.watermark + 1; begin += MERGE_WIDTH_US) {
       const outcome = await this.deps.lakehouse.merge(name, begin, begin + MERGE_WIDTH_US);

@@ -8,6 +8,7 @@ import { StagedRows, type BlockViewSet, type ViewSetDef } from '../views/index.j
 import type { BlockReader } from './block-reader.js';
 import { Lease, type PartitionCache } from './cache.js';
 import type { CarryStore } from './carry-store.js';
+import { isCustomView } from './custom-views.js';
 import type { Instance } from './instance.js';
 import { writeParquet } from './parquet-writer.js';
 import { sourceKeyOfActivity } from './planner.js';
@@ -86,7 +87,10 @@ export class Materializer {
       insertTimeBegin: task.begin,
       insertTimeEnd: Math.min(task.end, task.bound),
     });
+    // Stream order where the builder needs it; otherwise event-time order, so that a
+    // partition's row groups cover narrow time ranges that a time predicate prunes.
     if (view.ordered) rows.sort((a, b) => a.object_offset - b.object_offset);
+    else rows.sort((a, b) => a.begin_time - b.begin_time || a.end_time - b.end_time);
     const start = view.carry && instance.streamId ? await this.deps.carries.stateAt(view, instance.streamId, task.begin) : undefined;
     const builder = view.newBuilder(out, start?.state);
     for await (const block of this.deps.reader.read(rows, view.name)) builder.add(block);
@@ -103,14 +107,18 @@ export class Materializer {
     const tmp = cache.tmpPath(`${randomUUID()}.parquet`);
     await mkdir(dirname(tmp), { recursive: true });
     try {
-      await writers.use((conn) => writeParquet(conn, rows, tmp));
+      const view = task.view;
+      // a user view writes its per-partition rows (custom-view-compile.ts), computed from the source's rows
+      const transform = isCustomView(view) ? { source: view.custom.source.name, columns: view.columns, sql: view.custom.partialSql } : undefined;
+      const written = await writers.use((conn) => writeParquet(conn, rows, tmp, undefined, transform));
+      if (written === 0) return { ...base, min_event_time: null, max_event_time: null, row_count: 0, file_path: null, file_size: 0 };
       const bytes = await readFile(tmp);
       await store.put(key, bytes);
       const lease = new Lease(cache);
       await cache.adopt(key, tmp, bytes.length, lease);
       lease.release();
       const [min, max] = timeBounds(rows, task.view.timeColumn);
-      return { ...base, min_event_time: min, max_event_time: max, row_count: rows.count, file_path: key, file_size: bytes.length };
+      return { ...base, min_event_time: min, max_event_time: max, row_count: written, file_path: key, file_size: bytes.length };
     } finally {
       await rm(tmp, { force: true });
     }

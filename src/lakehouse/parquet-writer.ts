@@ -34,8 +34,21 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** `conn` must not run anything else meanwhile (large dictionaries use TEMP tables with fixed names). */
-export async function writeParquet(conn: DuckDBConnection, rows: StagedRows, path: string, timings?: WriteTimings): Promise<void> {
+/**
+ * What a custom view writes instead of the staged rows themselves: `sql` run
+ * over them, as a relation named `source` with the view's declared columns.
+ */
+export interface WriteTransform {
+  source: string;
+  columns: readonly { name: string; type: string }[];
+  sql: string;
+}
+
+/**
+ * `conn` must not run anything else meanwhile (large dictionaries use TEMP
+ * tables with fixed names). Returns the number of rows written.
+ */
+export async function writeParquet(conn: DuckDBConnection, rows: StagedRows, path: string, timings?: WriteTimings, transform?: WriteTransform): Promise<number> {
   registerScan(conn);
   const plans = rows.columns.map((c, i) => planColumn(c, i, rows.raw(i).dict, (rows.raw(i).texts?.rows.length ?? 0) > 0));
   const id = nextScanId++;
@@ -44,19 +57,25 @@ export async function writeParquet(conn: DuckDBConnection, rows: StagedRows, pat
   try {
     for (const p of plans) if (p.cte) await appendDictionary(conn, p.cte.table, rows.raw(rows.columns.indexOf(p.column)).dict!);
     const t0 = cpuMs();
-    await conn.run(copySql(plans, id, path));
+    const result = await conn.run(copySql(plans, id, path, transform));
     if (timings) timings.copy += cpuMs() - t0;
+    return Number(result.rowsChanged);
   } finally {
     scans.delete(id);
     if (tables.length > 0) await conn.run(tables.map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; '));
   }
 }
 
-function copySql(plans: ColumnPlan[], scanId: number, path: string): string {
+function copySql(plans: ColumnPlan[], scanId: number, path: string, transform?: WriteTransform): string {
   const ctes = plans.flatMap((p) => (p.cte ? [`${p.cte.name} AS (${p.cte.sql})`] : []));
   const from = [`${SCAN_FUNCTION}(${scanId})`, ...plans.flatMap((p) => (p.cte ? [p.cte.name] : []))].join(', ');
   const select = plans.map((p) => `${p.projection} AS ${quoteIdent(p.column.name)}`).join(', ');
-  const query = `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}SELECT ${select} FROM ${from}`;
+  let query = `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}SELECT ${select} FROM ${from}`;
+  if (transform) {
+    const typed = transform.columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ');
+    const source = `${quoteIdent(transform.source)} AS (SELECT ${typed} FROM (SELECT ${select} FROM ${from}))`;
+    query = `WITH ${[...ctes, source].join(', ')} ${transform.sql}`;
+  }
   return `COPY (${query}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION v2)`;
 }
 

@@ -1,22 +1,35 @@
-import type { ViewSetInfo } from '../views/view-set.js';
 import type { Lakehouse, TimeRange, ViewRef } from './lakehouse.js';
 
 /**
  * The lakehouse as the wire server sees it (server/views.ts ViewResolver):
  * relations over partition files that always have the view's declared
  * column types, so a statement prepared over the empty relation keeps its
- * result shape once files exist.
+ * result shape once files exist. The view names follow the user views: the
+ * `defs()` map is kept up to date in place as views are created and dropped.
  */
 export class LakehouseViews {
-  private readonly infos: Map<string, ViewSetInfo>;
+  private readonly live = new Map<string, { timeColumn: string }>();
+  private readonly listeners: (() => void | Promise<void>)[] = [];
+  /** Bumped whenever the set of view names changes (server/views.ts drops stale TEMP VIEWs then). */
+  version = 0;
 
   constructor(private readonly lakehouse: Lakehouse) {
-    this.infos = new Map(lakehouse.viewSets().map((v) => [v.name, v]));
+    this.sync();
+    lakehouse.customViews.onChange(async () => {
+      this.sync();
+      this.version++;
+      for (const l of this.listeners) await l();
+    });
   }
 
-  /** View set name → its event-time column, for the SQL analysis. */
+  /** View set name → its event-time column, for the SQL analysis; the same map, updated in place. */
   defs(): Map<string, { timeColumn: string }> {
-    return new Map([...this.infos].map(([name, v]) => [name, { timeColumn: v.timeColumn }]));
+    return this.live;
+  }
+
+  /** Called (and awaited) after views were created or dropped (the emulated pg_catalog lists them). */
+  onChange(listener: () => void | Promise<void>): void {
+    this.listeners.push(listener);
   }
 
   checkRef(ref: { viewSet: string; instanceId: string }): void {
@@ -32,11 +45,7 @@ export class LakehouseViews {
   }
 
   filesRelationSql(viewSet: string, files: string[]): string {
-    const info = this.infos.get(viewSet);
-    if (!info) return this.lakehouse.emptyRelationSql(viewSet);
-    const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
-    const cols = info.columns.map((c) => `CAST(${quote(c.name)} AS ${c.type}) AS ${quote(c.name)}`).join(', ');
-    return `SELECT ${cols} FROM read_parquet([${list}])`;
+    return this.lakehouse.filesRelationSql(viewSet, files);
   }
 
   sessionSetupSql(): readonly string[] {
@@ -47,6 +56,11 @@ export class LakehouseViews {
   admin(): Lakehouse {
     return this.lakehouse;
   }
-}
 
-const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+  private sync(): void {
+    const infos = this.lakehouse.viewSets();
+    const names = new Set(infos.map((v) => v.name));
+    for (const name of [...this.live.keys()]) if (!names.has(name)) this.live.delete(name);
+    for (const v of infos) this.live.set(v.name, { timeColumn: v.timeColumn });
+  }
+}

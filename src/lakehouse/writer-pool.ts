@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Engine, EngineSession } from '../engine/engine.js';
+import { VIEW_MACROS_SQL } from '../views/index.js';
 import { Limiter } from './single-flight.js';
 
 /**
@@ -23,6 +24,8 @@ export class WriterPool {
       let session = this.idle.pop();
       if (!session) {
         session = await this.engine.connect();
+        // user view definitions (custom views) may call property_get() and the other view macros
+        for (const sql of VIEW_MACROS_SQL) await session.connection.run(sql);
         this.all.push(session);
       }
       try {

@@ -5,7 +5,8 @@ import { dataTablesSql } from './data.js';
 import { functionsSql } from './functions.js';
 import { sessionTablesSql } from './session-tables.js';
 import { INFO_RELATIONS } from './info-relations.js';
-import { EMU_CATALOG, INFO_SCHEMA, lit, PG_SCHEMA, SETTINGS_TABLE } from './model.js';
+import { EMU_CATALOG, INFO_SCHEMA, lit, PG_CHAR_TYPE, PG_SCHEMA, SETTINGS_TABLE } from './model.js';
+import { PG_CHAR_LABELS } from '../pgtypes/mapping.js';
 import { INFORMATION_SCHEMA_COLUMNS } from './info-columns.js';
 import { PG_CATALOG_COLUMNS } from './pg-columns.js';
 import { PG_RELATIONS } from './pg-relations.js';
@@ -49,6 +50,7 @@ async function install(engine: EngineSession, views: TelemetryViews | null): Pro
   try {
     await engine.run(`CREATE SCHEMA ${PG_SCHEMA}; CREATE SCHEMA ${INFO_SCHEMA}`);
     for (const [name, type] of Object.entries(TYPE_ALIASES)) await engine.run(`CREATE TYPE ${PG_SCHEMA}.${name} AS ${type}`);
+    await engine.run(`CREATE TYPE ${PG_CHAR_TYPE} AS ENUM (${PG_CHAR_LABELS.map(lit).join(', ')})`);
     await refreshRelations(engine, views);
     for (const sql of sessionTablesSql()) await engine.run(sql);
     for (const sql of functionsSql()) await engine.run(sql);

@@ -9,6 +9,12 @@ export const EMU_CATALOG = 'sirius_pg';
 export const PG_SCHEMA = `${EMU_CATALOG}.pg`;
 /** information_schema's views; statements reach them through the rewrite of `information_schema.`. */
 export const INFO_SCHEMA = `${EMU_CATALOG}.info`;
+/**
+ * The DuckDB ENUM standing for PostgreSQL's `"char"` (labels: pgtypes/mapping.ts PG_CHAR_LABELS, which
+ * sends a column of it as "char"). Used where a client's decoding depends on it: pg_type.typtype
+ * (asyncpg compares it with b'b').
+ */
+export const PG_CHAR_TYPE = `${PG_SCHEMA}.sirius_char`;
 /** Per-connection table of the session's settings, read by current_setting() and pg_settings. */
 export const SETTINGS_TABLE = 'temp.main.sirius_session_settings';
 

@@ -1,7 +1,12 @@
+import { PG_CHAR_TYPE } from './model.js';
+
 /**
  * Column names of PostgreSQL 15 catalog relations, in order, with the DuckDB type each is
  * emulated with (oid → INTEGER, name/"char"/regproc/pg_node_tree → VARCHAR, int2vector →
  * SMALLINT[], aclitem[] → VARCHAR[], information_schema domains → their base types).
+ * Exceptions that clients' decoding needs: pg_attribute.atttypid is UINTEGER (sent as oid, so
+ * array_agg(atttypid) is oid[] as asyncpg's introspection expects) and pg_type.typtype is
+ * PG_CHAR_TYPE (sent as "char").
  * Taken from pg_attribute of a PostgreSQL 15.20 server (format_type of each column).
  */
 export const PG_CATALOG_COLUMNS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
@@ -21,7 +26,7 @@ export const PG_CATALOG_COLUMNS: Readonly<Record<string, readonly (readonly [str
     ['oid', 'INTEGER'], ['adrelid', 'INTEGER'], ['adnum', 'SMALLINT'], ['adbin', 'VARCHAR'],
   ],
   pg_attribute: [
-    ['attrelid', 'INTEGER'], ['attname', 'VARCHAR'], ['atttypid', 'INTEGER'], ['attstattarget', 'INTEGER'],
+    ['attrelid', 'INTEGER'], ['attname', 'VARCHAR'], ['atttypid', 'UINTEGER'], ['attstattarget', 'INTEGER'],
     ['attlen', 'SMALLINT'], ['attnum', 'SMALLINT'], ['attndims', 'INTEGER'], ['attcacheoff', 'INTEGER'],
     ['atttypmod', 'INTEGER'], ['attbyval', 'BOOLEAN'], ['attalign', 'VARCHAR'], ['attstorage', 'VARCHAR'],
     ['attcompression', 'VARCHAR'], ['attnotnull', 'BOOLEAN'], ['atthasdef', 'BOOLEAN'], ['atthasmissing', 'BOOLEAN'],
@@ -290,7 +295,7 @@ export const PG_CATALOG_COLUMNS: Readonly<Record<string, readonly (readonly [str
   ],
   pg_type: [
     ['oid', 'INTEGER'], ['typname', 'VARCHAR'], ['typnamespace', 'INTEGER'], ['typowner', 'INTEGER'],
-    ['typlen', 'SMALLINT'], ['typbyval', 'BOOLEAN'], ['typtype', 'VARCHAR'], ['typcategory', 'VARCHAR'],
+    ['typlen', 'SMALLINT'], ['typbyval', 'BOOLEAN'], ['typtype', PG_CHAR_TYPE], ['typcategory', 'VARCHAR'],
     ['typispreferred', 'BOOLEAN'], ['typisdefined', 'BOOLEAN'], ['typdelim', 'VARCHAR'], ['typrelid', 'INTEGER'],
     ['typsubscript', 'VARCHAR'], ['typelem', 'INTEGER'], ['typarray', 'INTEGER'], ['typinput', 'VARCHAR'],
     ['typoutput', 'VARCHAR'], ['typreceive', 'VARCHAR'], ['typsend', 'VARCHAR'], ['typmodin', 'VARCHAR'],

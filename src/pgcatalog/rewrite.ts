@@ -55,7 +55,7 @@ export function rewritePgSql(sql: string, applySetConfig: ApplySetConfig | null 
   const tokens = tokenize(sql);
   let text = applyReplacements(sql, [...arrayLiteralCasts(tokens), ...byteaHexLiterals(tokens), ...jsonbCasts(tokens), ...duckdbSettings(tokens), ...publicSchema(tokens), ...(applySetConfig ? setConfigCalls(tokens, applySetConfig) : [])]);
   if (!isCatalogStatement(tokens) && !(views && mentionsView(sql, views))) return { sql: text, catalog: false };
-  for (const rule of [qualifiersOperatorsCollations, functionsInFrom, formatCalls, regexOperators, regCasts, textNulls]) {
+  for (const rule of [qualifiersOperatorsCollations, functionsInFrom, formatCalls, regexOperators, regCasts, oidCasts, textNulls]) {
     text = applyReplacements(text, rule(text, tokenize(text)));
   }
   return { sql: text, catalog: true };
@@ -253,6 +253,18 @@ function regCast(type: string, operand: string, literal: string | null, toOid: b
       break;
   }
   throw notSupported(`::${type} casts of ${literal === null ? 'expressions' : 'literals'}`);
+}
+
+/**
+ * `::oid`, `::oid[]`, `CAST(x AS oid)` → UINTEGER, which is sent as oid (DuckDB's own `oid` is BIGINT, sent
+ * as int8): asyncpg binds `$1::oid[]` in its type introspection and has built-in codecs for oid[] but not
+ * int8[], so an int8[] parameter sends it introspecting its own introspection query.
+ */
+function oidCasts(_sql: string, tokens: readonly Token[]): TextReplacement[] {
+  return tokens
+    .filter((t, i) => isWord(t, 'oid') && t.type === 'word'
+      && (isOp(tokens[i - 1], '::') || (isWord(tokens[i - 1], 'as') && (isPunct(tokens[i + 1], ')') || isPunct(tokens[i + 1], '[')))))
+    .map((t) => ({ start: t.start, end: t.end, text: 'UINTEGER' }));
 }
 
 /**

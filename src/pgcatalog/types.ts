@@ -1,3 +1,4 @@
+import { PG_CHAR_TYPE } from './model.js';
 import { PG_TYPES_DATA } from './types-data.js';
 
 /** A pg_type row of PostgreSQL 15, plus format_type's name for it (`display`). */
@@ -46,7 +47,7 @@ export function pgTypeRow(oid: number): PgTypeRow | undefined {
 /** The DuckDB types the catalog columns are declared with (pg-columns.ts), as PostgreSQL type OIDs. */
 const DUCK_TO_OID: Readonly<Record<string, number>> = {
   INTEGER: 23, SMALLINT: 21, BIGINT: 20, BOOLEAN: 16, REAL: 700, DOUBLE: 701, VARCHAR: 25, BLOB: 17,
-  TIMESTAMPTZ: 1184, INTERVAL: 1186,
+  TIMESTAMPTZ: 1184, INTERVAL: 1186, UINTEGER: 26, [PG_CHAR_TYPE]: 18,
 };
 
 /** The PostgreSQL type OID of a catalog column declared as `duckType` (`VARCHAR[]` → _text). */

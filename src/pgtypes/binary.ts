@@ -32,15 +32,23 @@ function int32Binary(ctor: NumArrayCtor): Binder {
   };
 }
 
-/** int8 from BIGINT words or from UINTEGER. */
+/** int8 from BIGINT words. */
 const bigintBinary: Binder = (vector) => {
   const words = int64Words(itemsOf(vector, BigInt64Array));
   return { valid: validityBits(vector), write: (row, w) => writeWords(w, words[(row << 1) + 1], words[row << 1]) };
 };
 
+/** oid (unsigned 32 bits) from UINTEGER. */
 const uintegerBinary: Binder = (vector) => {
   const items = itemsOf(vector, Uint32Array);
-  return { valid: validityBits(vector), write: (row, w) => writeWords(w, 0, items[row]) };
+  return {
+    valid: validityBits(vector),
+    write(row, w) {
+      w.ensure(4);
+      w.buf.writeUInt32BE(items[row], w.pos);
+      w.pos += 4;
+    },
+  };
 };
 
 function writeWords(w: BufferWriter, hi: number, lo: number): void {

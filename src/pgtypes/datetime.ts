@@ -5,7 +5,7 @@
  * EncodeTimezone in src/backend/utils/adt/datetime.c.
  * https://www.postgresql.org/docs/15/datatype-datetime.html#DATATYPE-DATETIME-OUTPUT
  */
-import { CH_COLON, CH_MINUS, CH_PLUS, CH_SPACE, write2, writeMicrosFraction, writeUint, writeUintPadded } from './ascii.js';
+import { CH_COLON, CH_DOT, CH_MINUS, CH_PLUS, CH_SPACE, write2, writeMicrosFraction, writeUint, writeUintPadded } from './ascii.js';
 
 export const MICROS_PER_SECOND = 1_000_000;
 export const MICROS_PER_DAY = 86_400_000_000;
@@ -70,9 +70,11 @@ export function writeBC(buf: Uint8Array, pos: number): number {
 
 /**
  * Writes HH:MM:SS[.ffffff] for microseconds since midnight (0 <= us <= 24h). Hours may exceed
- * 23 only for 24:00:00, which both systems allow in TIME.
+ * 23 only for 24:00:00, which both systems allow in TIME. `nanos` (0-999) are the
+ * nanoseconds below `us` of DuckDB's TIME_NS / TIMESTAMP_NS: the fraction then has up to 9
+ * digits (see docs/types.md).
  */
-export function writeTimeOfDay(buf: Uint8Array, pos: number, us: number): number {
+export function writeTimeOfDay(buf: Uint8Array, pos: number, us: number, nanos = 0): number {
   let secs = Math.floor(us / MICROS_PER_SECOND);
   const frac = us - secs * MICROS_PER_SECOND;
   const h = Math.floor(secs / 3600);
@@ -83,7 +85,25 @@ export function writeTimeOfDay(buf: Uint8Array, pos: number, us: number): number
   pos = write2(buf, pos, m);
   buf[pos++] = CH_COLON;
   pos = write2(buf, pos, secs - m * 60);
+  if (nanos !== 0) return writeNanosFraction(buf, pos, frac * 1000 + nanos);
   return frac === 0 ? pos : writeMicrosFraction(buf, pos, frac);
+}
+
+/** `.fffffffff` for 1 <= ns < 1e9, trailing zeros dropped (DuckDB's and PostgreSQL's habit). */
+function writeNanosFraction(buf: Uint8Array, pos: number, ns: number): number {
+  let digits = 9;
+  while (ns % 10 === 0) {
+    ns /= 10;
+    digits--;
+  }
+  buf[pos++] = CH_DOT;
+  const end = pos + digits;
+  for (let p = end - 1; p >= pos; p--) {
+    const q = Math.floor(ns / 10);
+    buf[p] = 48 + (ns - q * 10);
+    ns = q;
+  }
+  return end;
 }
 
 /**
@@ -137,9 +157,9 @@ export function splitMicrosBig(us: bigint): void {
   split.micros = Number(rest);
 }
 
-/** Writes `YYYY-MM-DD HH:MM:SS[.f]` (or with 'T' when iso) for the current `split`; returns pos. */
-export function writeSplitTimestamp(buf: Uint8Array, pos: number, iso: boolean): number {
+/** Writes `YYYY-MM-DD HH:MM:SS[.f]` (or with 'T' when iso) for the current `split` and `nanos` below it; returns pos. */
+export function writeSplitTimestamp(buf: Uint8Array, pos: number, iso: boolean, nanos = 0): number {
   pos = writeDate(buf, pos, split.days);
   buf[pos++] = iso ? 84 : CH_SPACE;
-  return writeTimeOfDay(buf, pos, split.micros);
+  return writeTimeOfDay(buf, pos, split.micros, nanos);
 }

@@ -21,6 +21,19 @@ export function isJsonAlias(t: DuckDBType): boolean {
   return t.typeId === DuckDBTypeId.VARCHAR && t.alias?.toUpperCase() === 'JSON';
 }
 
+/**
+ * The labels of the DuckDB ENUM that stands for PostgreSQL's one-byte `"char"` type in the emulated
+ * catalog (pg_type.typtype…): '' (PostgreSQL's "char" 0) and printable ASCII. DuckDB result types carry
+ * no type names, so a column of exactly this ENUM is what says "char"; clients such as asyncpg decode
+ * "char" as bytes and test typtype against b'b'.
+ */
+export const PG_CHAR_LABELS: readonly string[] = ['', ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i))];
+
+function isPgCharEnum(t: DuckDBType): boolean {
+  if (t.typeId !== DuckDBTypeId.ENUM || t.values.length !== PG_CHAR_LABELS.length) return false;
+  return t.values.every((v, i) => v === PG_CHAR_LABELS[i]);
+}
+
 /** The scalar PostgreSQL OID for a DuckDB type that is not a LIST/ARRAY. */
 export function scalarOid(t: DuckDBType): number {
   switch (t.typeId) {
@@ -30,8 +43,9 @@ export function scalarOid(t: DuckDBType): number {
     case DuckDBTypeId.UTINYINT: return Oid.int2;
     case DuckDBTypeId.INTEGER:
     case DuckDBTypeId.USMALLINT: return Oid.int4;
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.UINTEGER: return Oid.int8;
+    case DuckDBTypeId.BIGINT: return Oid.int8;
+    // PostgreSQL's oid is an unsigned 32-bit integer: the emulated catalog's oid columns are UINTEGER
+    case DuckDBTypeId.UINTEGER: return Oid.oid;
     case DuckDBTypeId.UBIGINT:
     case DuckDBTypeId.HUGEINT:
     case DuckDBTypeId.UHUGEINT:
@@ -40,8 +54,8 @@ export function scalarOid(t: DuckDBType): number {
     case DuckDBTypeId.FLOAT: return Oid.float4;
     case DuckDBTypeId.DOUBLE: return Oid.float8;
     case DuckDBTypeId.VARCHAR: return isJsonAlias(t) ? Oid.json : Oid.text;
+    case DuckDBTypeId.ENUM: return isPgCharEnum(t) ? Oid.char : Oid.text;
     case DuckDBTypeId.STRING_LITERAL:
-    case DuckDBTypeId.ENUM:
     case DuckDBTypeId.SQLNULL: return Oid.text;
     case DuckDBTypeId.BLOB:
     case DuckDBTypeId.GEOMETRY: return Oid.bytea;

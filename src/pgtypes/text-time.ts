@@ -63,13 +63,30 @@ export function microsAt(words: Int32Array, row: number, unit: Unit): number | b
   return big * BigInt(unit);
 }
 
+/** 2^32 mod 1000, to take an int64's residue mod 1000 from its two 32-bit words. */
+const TWO_POW_32_MOD_1000 = 296;
+
+/**
+ * The nanoseconds (0-999) of a TIMESTAMP_NS / TIME_NS value below the microseconds microsAt
+ * returns (floor), computed from the words without a BigInt.
+ */
+export function subMicroNanosAt(words: Int32Array, row: number): number {
+  const lo = words[row << 1] >>> 0;
+  const hi = words[(row << 1) + 1];
+  const r = ((hi % 1000) * TWO_POW_32_MOD_1000 + (lo % 1000)) % 1000;
+  return r < 0 ? r + 1000 : r;
+}
+
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return a % b < 0n ? q - 1n : q;
 }
 
-/** Writes a timestamp (zone === null) or a timestamptz in `zone`. Needs at most 64 bytes. */
-export function writeTimestamp(w: BufferWriter, us: number | bigint, zone: ZoneOffsets | null, iso: boolean): void {
+/**
+ * Writes a timestamp (zone === null) or a timestamptz in `zone`; `nanos` (0-999) below `us`
+ * come from TIMESTAMP_NS. Needs at most 64 bytes.
+ */
+export function writeTimestamp(w: BufferWriter, us: number | bigint, zone: ZoneOffsets | null, iso: boolean, nanos = 0): void {
   w.ensure(64);
   if (us === Infinity || us === -Infinity) {
     w.pos = writeAscii(w.buf, w.pos, us > 0 ? 'infinity' : '-infinity');
@@ -83,7 +100,7 @@ export function writeTimestamp(w: BufferWriter, us: number | bigint, zone: ZoneO
   if (typeof us === 'number' && us <= Number.MAX_SAFE_INTEGER && us >= -Number.MAX_SAFE_INTEGER) splitMicros(us);
   else splitMicrosBig(BigInt(us));
   const buf = w.buf;
-  let pos = writeSplitTimestamp(buf, w.pos, iso);
+  let pos = writeSplitTimestamp(buf, w.pos, iso, nanos);
   const bc = lastDateIsBC();
   if (zone !== null) pos = iso ? writeIsoOffset(buf, pos, offset) : writeOffset(buf, pos, offset);
   w.pos = bc ? writeBC(buf, pos) : pos;
@@ -96,27 +113,30 @@ function writeIsoOffset(buf: Uint8Array, pos: number, offset: number): number {
   return write2(buf, end + 1, 0);
 }
 
+/** TIMESTAMP_NS keeps its nanosecond digits in text (docs/types.md); the binary form cannot. */
 export function timestampText(unit: Unit, zone: ZoneOffsets | null, iso: boolean): Binder {
+  const ns = unit === Unit.ns;
   return (vector) => {
     const words = int64Words(itemsOf(vector, BigInt64Array));
     return {
       valid: validityBits(vector),
       write(row: number, w: BufferWriter): void {
-        writeTimestamp(w, microsAt(words, row, unit), zone, iso);
+        writeTimestamp(w, microsAt(words, row, unit), zone, iso, ns ? subMicroNanosAt(words, row) : 0);
       },
     };
   };
 }
 
-/** TIME (µs) and TIME_NS: hours:minutes:seconds with the fraction trimmed. */
+/** TIME (µs) and TIME_NS: hours:minutes:seconds with the fraction trimmed, up to 9 digits for TIME_NS. */
 export function timeText(unit: Unit): Binder {
+  const ns = unit === Unit.ns;
   return (vector) => {
     const words = int64Words(itemsOf(vector, BigInt64Array));
     return {
       valid: validityBits(vector),
       write(row: number, w: BufferWriter): void {
-        w.ensure(16);
-        w.pos = writeTimeOfDay(w.buf, w.pos, microsAt(words, row, unit) as number);
+        w.ensure(20);
+        w.pos = writeTimeOfDay(w.buf, w.pos, microsAt(words, row, unit) as number, ns ? subMicroNanosAt(words, row) : 0);
       },
     };
   };

@@ -5,8 +5,14 @@
  * Intl.DateTimeFormat answers in microseconds-expensive calls, so offsets are cached per UTC
  * hour: an hour whose first and last second share an offset has that offset throughout (no
  * zone changes offset twice within an hour); an hour with a transition stores the transition
- * second, found by bisection. Instants outside the JS Date range use the offset at its edge,
- * which is the zone's final rule.
+ * second, found by bisection.
+ *
+ * Instants outside the JS Date range (years beyond ±271821, which DuckDB's timestamptz reaches)
+ * are moved by whole 400-year Gregorian cycles into it: a cycle is exactly 146097 days, i.e.
+ * 20871 weeks, so date, weekday and time of day are unchanged and a zone's recurring rule
+ * ("second Sunday of March") gives the offset ICU gives for the real instant. Clamping to the
+ * edge instead would take the offset of the edge's date (September: summer time) for every
+ * far instant.
  */
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
@@ -14,6 +20,7 @@ import { SqlState } from '../wire/sqlstate.js';
 const BUCKET_SECONDS = 3600;
 const CACHE_SIZE = 4096;
 const MAX_DATE_SECONDS = 8.64e12;
+const CYCLE_SECONDS = 146097 * 86400;
 
 const UTC_NAMES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', 'zulu', 'universal', 'etc/universal', 'etc/zulu', 'uct', 'etc/uct', 'gmt0', 'etc/gmt0', 'greenwich', 'etc/greenwich']);
 
@@ -76,9 +83,9 @@ export class ZoneOffsets {
 
   /** The offset straight from Intl: local wall time minus UTC wall time, both from one formatter. */
   private exact(epochSeconds: number): number {
-    const clamped = Math.min(Math.max(epochSeconds, -MAX_DATE_SECONDS), MAX_DATE_SECONDS);
-    const local = wallClock(this.format!, clamped);
-    const utc = wallClock(utcFormat, clamped);
+    const inRange = intoDateRange(epochSeconds);
+    const local = wallClock(this.format!, inRange);
+    const utc = wallClock(utcFormat, inRange);
     let diff = local.secondOfDay - utc.secondOfDay;
     if (local.day !== utc.day) {
       // Offsets are under a day, so the dates differ by exactly one day; the later one is
@@ -88,6 +95,13 @@ export class ZoneOffsets {
     }
     return diff;
   }
+}
+
+/** `epochSeconds` moved by whole 400-year cycles into the JS Date range (see the file comment). */
+export function intoDateRange(epochSeconds: number): number {
+  if (epochSeconds > MAX_DATE_SECONDS) return epochSeconds - Math.ceil((epochSeconds - MAX_DATE_SECONDS) / CYCLE_SECONDS) * CYCLE_SECONDS;
+  if (epochSeconds < -MAX_DATE_SECONDS) return epochSeconds + Math.ceil((-MAX_DATE_SECONDS - epochSeconds) / CYCLE_SECONDS) * CYCLE_SECONDS;
+  return epochSeconds;
 }
 
 interface WallClock {

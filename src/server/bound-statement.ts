@@ -10,26 +10,26 @@ import type { DuckDBPreparedStatement } from '@duckdb/node-api';
  * One slot per PreparedQuery; a portal takes the statement and gives it back.
  */
 export class BoundStatementSlot {
-  private parked: { stmt: DuckDBPreparedStatement; versions: Map<string, number> } | null = null;
+  private parked: { stmt: DuckDBPreparedStatement; key: BoundKey } | null = null;
   private closed = false;
 
-  /** The parked statement if it was prepared over exactly these view versions; anything else is freed. */
-  take(versions: Map<string, number>): DuckDBPreparedStatement | null {
+  /** The parked statement if it was prepared from this text over exactly these view versions; anything else is freed. */
+  take(key: BoundKey): DuckDBPreparedStatement | null {
     const parked = this.parked;
     this.parked = null;
     if (!parked) return null;
-    if (sameVersions(parked.versions, versions)) return parked.stmt;
+    if (sameKey(parked.key, key)) return parked.stmt;
     parked.stmt.destroySync();
     return null;
   }
 
   /** Back from a finished portal: kept for the next execution unless one is already parked. */
-  give(stmt: DuckDBPreparedStatement, versions: Map<string, number>): void {
+  give(stmt: DuckDBPreparedStatement, key: BoundKey): void {
     if (this.closed || this.parked) {
       stmt.destroySync();
       return;
     }
-    this.parked = { stmt, versions };
+    this.parked = { stmt, key };
   }
 
   /** The statement itself is freed: so is what it parked. */
@@ -40,6 +40,16 @@ export class BoundStatementSlot {
   }
 }
 
-function sameVersions(a: Map<string, number>, b: Map<string, number>): boolean {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+/**
+ * What a statement prepared at Execute depends on. The text matters as well as
+ * the versions: with view_instance parameters one PreparedQuery runs as
+ * different texts (ids a, b, then b, a read the same TEMP VIEWs the other way round).
+ */
+export interface BoundKey {
+  sql: string;
+  versions: Map<string, number>;
+}
+
+function sameKey(a: BoundKey, b: BoundKey): boolean {
+  return a.sql === b.sql && a.versions.size === b.versions.size && [...a.versions].every(([k, v]) => b.versions.get(k) === v);
 }

@@ -10,6 +10,7 @@ import type { Session } from './session.js';
 import { runSessionCommand } from './session-commands.js';
 import { bindViews, viewVersions } from './views.js';
 import { runAdminCalls } from './admin-calls.js';
+import { bindInstanceParams } from './instance-params.js';
 
 /**
  * Runs a portal: starts it on first Execute, then streams DataRows until the
@@ -62,21 +63,28 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   await session.parkOpenPortals(portal);
   let stmt = target.stmt;
   const formats = expandFormats(portal.paramFormats, portal.params.length, 'parameter formats', 'parameters');
-  const { admin, views } = portal.query;
+  const { admin, paramOids, bindOrder } = portal.query;
+  const instances = portal.query.views && bindInstanceParams(portal.query.views, target.sql, { params: portal.params, formats, oids: paramOids });
+  const views = instances ? instances.views : portal.query.views;
+  const sql = instances ? instances.sql : target.sql;
   if (admin && session.views) await runAdminCalls(session.views.lakehouse.admin(), conn, session, admin);
   if (views && session.views) portal.releases = await bindViews(session.views, conn, session, views, portal.params);
   if ((admin || views) && session.views) {
     // DuckDB does not re-bind a prepared statement when a TEMP VIEW it reads is replaced, and one planned over
     // an empty table returns garbage strings under ORDER BY once rows arrive (DuckDB 1.5): prepare it again,
     // unless the statement prepared at the last Execute read exactly the relations bound now
-    const versions = admin ? null : viewVersions(session, views!);
-    stmt = (versions && portal.query.bound.take(versions)) || (await session.engine.prepare(target.sql));
+    const key = admin ? null : { sql, versions: viewVersions(session, views!) };
+    stmt = (key && portal.query.bound.take(key)) || (await session.engine.prepare(sql));
     portal.ownStatement = stmt;
-    portal.ownVersions = versions;
+    portal.ownKey = key;
   }
   stmt.clearBindings();
-  for (let i = 0; i < portal.params.length; i++) {
-    bindParam(stmt, i + 1, portal.query.paramOids[i] ?? 0, formats[i], portal.params[i]);
+  // view_instance parameters are not DuckDB's: bindOrder says which client parameter each of DuckDB's is
+  const count = bindOrder ? bindOrder.length : portal.params.length;
+  for (let k = 0; k < count; k++) {
+    const i = bindOrder ? bindOrder[k] : k;
+    if (i >= portal.params.length) throw new PgError(SqlState.UndefinedParameter, `there is no parameter $${i + 1}`);
+    bindParam(stmt, k + 1, paramOids[i] ?? 0, formats[i], portal.params[i]);
   }
   // a statement over telemetry views scans partitions: its DuckDB tasks are long, so none runs on this thread
   portal.stream = await session.engine.execute(stmt, portal.query.sql, { mayRunHere: !views });

@@ -5,6 +5,7 @@ import { pgTypeOf } from '../pgtypes/mapping.js';
 import type { FieldDescription } from '../wire/backend.js';
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
+import type { BoundKey } from './bound-statement.js';
 import type { PreparedQuery } from './prepare.js';
 
 /**
@@ -23,8 +24,8 @@ export class Portal {
   private parked: DuckDBDataChunk[] | null = null;
   /** A statement prepared for this execution (over freshly bound views): freed with the portal, or parked for reuse. */
   ownStatement: DuckDBPreparedStatement | null = null;
-  /** The TEMP VIEW versions ownStatement was prepared over; null: never reused (admin calls). */
-  ownVersions: Map<string, number> | null = null;
+  /** The text and TEMP VIEW versions ownStatement was prepared from; null: never reused (admin calls). */
+  ownKey: BoundKey | null = null;
   /** Unpin the partition files the statement reads (lakehouse views). */
   releases: (() => void)[] = [];
   /** The fetch already started for the chunk after the current one. */
@@ -90,7 +91,7 @@ export class Portal {
       const own = this.ownStatement;
       this.ownStatement = null;
       // handed back before the query is closed, so a query freed by this close frees it too
-      if (own && this.ownVersions) this.query.bound.give(own, this.ownVersions);
+      if (own && this.ownKey) this.query.bound.give(own, this.ownKey);
       else own?.destroySync();
       this.query.close();
       for (const release of this.releases.splice(0)) release();

@@ -16,6 +16,8 @@ import { prepareViews, resetViews } from './views.js';
 import { defineAdminTables, findAdminCalls, type AdminCalls } from './admin-calls.js';
 import type { FoundViews } from '../sql/views-in-query.js';
 import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
+import { highestParameter, instanceParamRefs, renumberParameters } from '../sql/view-instance-params.js';
+import { clientParamOids, paramLayout, type ParamLayout } from './instance-params.js';
 
 /**
  * The query handler's view of a statement, between Parse and Execute: its
@@ -31,7 +33,10 @@ export interface ColumnInfo {
 export type Target =
   | { kind: 'empty' }
   | { kind: 'command'; command: SessionCommand }
-  /** `sql`: the text DuckDB prepared (view_instance calls rewritten, parameter casts added). */
+  /**
+   * `sql`: the text DuckDB prepared (view_instance calls rewritten, parameter casts added); a view_instance
+   * parameter is a placeholder TEMP VIEW there, renamed at each Execute (server/instance-params.ts).
+   */
   | { kind: 'duck'; stmt: DuckDBPreparedStatement; sql: string };
 
 export class PreparedQuery {
@@ -49,6 +54,8 @@ export class PreparedQuery {
   admin: AdminCalls | null = null;
   /** Preparing it changed the session (set_config()): prepared again each time, never taken from the cache. */
   uncacheable = false;
+  /** The client's parameter (0-based) bound to each DuckDB parameter; null: the same numbering (no view_instance parameter). */
+  bindOrder: number[] | null = null;
 
   constructor(
     readonly sql: string,
@@ -120,14 +127,21 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   if (admin) await defineAdminTables(session, admin);
   const afterAdmin = admin ? admin.rewrittenSql : pgSql;
   const views = session.views ? await prepareViews(session.views, session, afterAdmin) : null;
-  const duckSql = views ? views.rewrittenSql : afterAdmin;
+  let duckSql = views ? views.rewrittenSql : afterAdmin;
+  let layout: ParamLayout | null = null;
+  if (views && instanceParamRefs(views).length > 0) {
+    // view_instance(…, $n) lost its parameter to the rewrite: DuckDB numbers what is left from $1
+    const renumbered = renumberParameters(duckSql);
+    duckSql = renumbered.sql;
+    layout = paramLayout(views, renumbered.clientOf, highestParameter(afterAdmin), declared);
+  }
   let query: PreparedQuery;
   try {
-    query = await prepareDuck(session, sql, duckSql, kind, declared);
+    query = await prepareDuck(session, sql, duckSql, kind, declared, layout);
   } catch (err) {
     if (!views || !session.views) throw err;
     await resetViews(session.views, session, views);
-    query = await prepareDuck(session, sql, duckSql, kind, declared);
+    query = await prepareDuck(session, sql, duckSql, kind, declared, layout);
   }
   query.views = views;
   query.admin = admin;
@@ -135,7 +149,15 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   return query;
 }
 
-async function prepareDuck(session: Session, sql: string, preparedSql: string, kind: StatementKind, declared: number[]): Promise<PreparedQuery> {
+async function prepareDuck(
+  session: Session,
+  sql: string,
+  preparedSql: string,
+  kind: StatementKind,
+  clientDeclared: number[],
+  layout: ParamLayout | null = null,
+): Promise<PreparedQuery> {
+  const declared = layout ? layout.clientOf.map((n) => clientDeclared[n - 1] ?? 0) : clientDeclared;
   let duckSql = preparedSql;
   let stmt = await session.engine.prepare(duckSql);
   // DuckDB leaves `$3::bytea` untyped when an earlier parameter is: those get their own cast's type once the others are cast
@@ -148,13 +170,16 @@ async function prepareDuck(session: Session, sql: string, preparedSql: string, k
     stmt = await session.engine.prepare(duckSql);
   }
   try {
-    const paramOids = parameterOids(stmt, declared);
+    const duckOids = parameterOids(stmt, declared);
+    const paramOids = layout ? clientParamOids(layout, duckOids, clientDeclared) : duckOids;
     const columns = resultColumns(stmt);
     const names = pgColumnNames(sql, columns.length);
     if (names) names.forEach((name, i) => (columns[i].name = name));
     // DuckDB answers DML and DDL with a one-row "Count" result; PostgreSQL sends no rows for them
     const rows = returnsRows(kind, sql) === 'none' || columns.length === 0 ? null : columns;
-    return new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt, sql: duckSql });
+    const query = new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt, sql: duckSql });
+    if (layout) query.bindOrder = layout.clientOf.map((n) => n - 1);
+    return query;
   } catch (err) {
     stmt.destroySync();
     throw err;

@@ -12,6 +12,7 @@ import type { Connection } from './connection.js';
 import type { ColumnInfo } from './prepare.js';
 import type { Session } from './session.js';
 import { cursorColumns, declareCursor, fetchCursor } from './sql-cursors.js';
+import { runViewCommand } from './view-commands.js';
 
 /**
  * SET/SHOW/RESET, transaction control and session housekeeping, answered by
@@ -39,9 +40,12 @@ export function allowedInFailedTransaction(cmd: SessionCommand | null): boolean 
 }
 
 export async function runSessionCommand(conn: Connection, session: Session, cmd: SessionCommand): Promise<CommandResult> {
+  const zoneBefore = session.settings.timeZone().iana;
   const result = await dispatch(conn, session, cmd);
   for (const [name, value] of session.settings.takeReportableChanges()) be.parameterStatus(conn.out, name, value);
   await session.syncTimeZone();
+  // DuckDB folds time zone dependent constants ('2021-12-22'::TIMESTAMPTZ) into its plans: cached ones are stale now
+  if (session.settings.timeZone().iana !== zoneBefore) session.engine.changed();
   await session.syncCatalogSettings();
   return result;
 }
@@ -60,7 +64,8 @@ async function dispatch(conn: Connection, session: Session, cmd: SessionCommand)
       settings.setSessionCharacteristics(cmd.modes);
       return done('SET');
     case 'reset':
-      settings.reset(cmd.name);
+      // a DuckDB setting is reset the way SET … TO DEFAULT resets it
+      await setParameter(conn, session, cmd.name, null, 'session');
       return done('RESET');
     case 'reset_all':
       settings.resetAll();
@@ -109,6 +114,10 @@ async function dispatch(conn: Connection, session: Session, cmd: SessionCommand)
     case 'unlisten':
       // nothing is ever listened to, so there is nothing to stop listening to
       return done('UNLISTEN');
+    case 'create_view':
+    case 'drop_view':
+    case 'refresh_view':
+      return done(await runViewCommand(conn, session, cmd));
   }
 }
 

@@ -27,6 +27,8 @@ export class Session {
   views: ViewsContext | null = null;
   /** The TEMP VIEW each telemetry view is bound to in this session, and a version bumped at each change. */
   readonly boundViews = new Map<string, { relation: string; version: number; files: string[] }>();
+  /** The LakehouseViews.version this session's TEMP VIEWs were last checked against (dropped user views). */
+  knownViewsVersion = 0;
   viewVersion = 0;
   /** Instance-wide DuckDB settings this session changed: restored when it ends. */
   readonly changedGlobals = new Set<string>();

@@ -35,6 +35,8 @@ export interface ViewResolver {
   sessionSetupSql(): readonly string[];
   /** The administration functions' side of the lakehouse (list_partitions(), materialize_partitions(), …). */
   admin(): LakehouseAdmin;
+  /** Bumped whenever views were created or dropped. */
+  readonly version: number;
 }
 
 export interface ViewsContext {
@@ -45,6 +47,7 @@ export interface ViewsContext {
 
 /** Finds the views of a statement and defines them as empty relations; null when it names none. */
 export async function prepareViews(views: ViewsContext, session: Session, sql: string): Promise<FoundViews | null> {
+  if (session.knownViewsVersion !== views.lakehouse.version) await dropStaleViews(views, session);
   if (!mentionsView(sql, views.defs)) return null;
   const found = await findViews(views.parser, sql, views.defs);
   if (found.refs.length === 0) return null;
@@ -107,6 +110,20 @@ export async function bindViews(views: ViewsContext, conn: Connection, session: 
     throw err;
   }
   return releases;
+}
+
+/**
+ * A dropped user view must not live on as this session's TEMP VIEW over its old
+ * files: its name then means nothing again (42P01), as for a new session.
+ */
+async function dropStaleViews(views: ViewsContext, session: Session): Promise<void> {
+  const version = views.lakehouse.version;
+  for (const table of [...session.boundViews.keys()]) {
+    if (table.startsWith('view_instance:') || views.defs.has(table)) continue;
+    await session.engine.run(`DROP VIEW IF EXISTS temp.${quoteIdentifier(table)}`);
+    session.boundViews.delete(table);
+  }
+  session.knownViewsVersion = version;
 }
 
 function uniqueTables(found: FoundViews): FoundViews['refs'] {

@@ -1,6 +1,7 @@
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 import { StatementParser } from './statement-parser.js';
+import { parseCreateView, parseDropView, parseRefreshView, type ViewCommand } from './view-ddl.js';
 import type { SetArg } from './set-args.js';
 import { intervalOut, parseIntervalLiteral } from './timezone.js';
 import type { TransactionModes } from './transaction-state.js';
@@ -37,7 +38,9 @@ export type SessionCommand =
   | { type: 'fetch'; move: boolean; count: number | null; name: string }
   | { type: 'listen'; channel: string }
   /** channel null: UNLISTEN * */
-  | { type: 'unlisten'; channel: string | null };
+  | { type: 'unlisten'; channel: string | null }
+  /** CREATE / DROP / REFRESH MATERIALIZED VIEW (view-ddl.ts) */
+  | ViewCommand;
 
 /** DuckDB's own SHOW forms, which PostgreSQL does not have as parameters: they go to DuckDB. */
 const DUCKDB_SHOW = new Set(['tables', 'databases']);
@@ -83,6 +86,9 @@ const PARSERS: Record<string, CommandParser> = {
   move: (p) => parseFetch(p, true),
   listen: (p) => ({ type: 'listen', channel: p.name() }),
   unlisten: (p) => ({ type: 'unlisten', channel: p.optOp('*') ? null : p.name() }),
+  create: parseCreateView,
+  drop: parseDropView,
+  refresh: parseRefreshView,
 };
 
 function parseSet(p: StatementParser): SessionCommand | null {
@@ -132,7 +138,9 @@ function parseZoneValue(p: StatementParser): SetArg[] | null {
 
 function parseReset(p: StatementParser): SessionCommand {
   if (p.optWord('all')) return { type: 'reset_all' };
-  if (p.peekWord('role', 'session')) throw notSupported(`RESET ${p.next()!.value.toUpperCase()}`);
+  if (p.peekWord('role')) throw notSupported('RESET ROLE');
+  // DuckDB's RESET SESSION <setting> resets a setting like RESET <setting>; PostgreSQL's RESET SESSION AUTHORIZATION is not ours
+  if (p.optWord('session') && p.peekWord('authorization')) throw notSupported('RESET SESSION AUTHORIZATION');
   if (p.optWord('time')) {
     p.expectWord('zone');
     return { type: 'reset', name: 'timezone' };

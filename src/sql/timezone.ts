@@ -12,7 +12,12 @@ import { invalidValue, unsupportedValue } from './settings-values.js';
 export interface ResolvedZone {
   /** The value SHOW TimeZone and ParameterStatus report. */
   display: string;
-  /** A zone name Intl and DuckDB (ICU) accept; fixed offsets map to Etc/GMT∓h. */
+  /**
+   * A zone name Intl and DuckDB (ICU) accept; fixed offsets map to Etc/GMT∓h. Names keep the
+   * client's spelling (a link such as Asia/Kathmandu or Canada/Newfoundland is not replaced by
+   * ICU's canonical Asia/Katmandu or America/St_Johns), because DuckDB shows the name it was
+   * given (strftime's %Z, current_setting('TimeZone')). The UTC aliases are all `UTC`.
+   */
   iana: string;
   /** Seconds east of UTC for a fixed-offset zone; null for a tz database zone. */
   fixedOffsetSeconds: number | null;
@@ -115,7 +120,9 @@ function ianaZone(value: string): ResolvedZone | null {
   } catch {
     return null;
   }
-  return { display: spellingOf(value) ?? value, iana: resolved, fixedOffsetSeconds: null };
+  const name = spellingOf(value) ?? value;
+  // the UTC aliases (Etc/UTC, Zulu, …) stay DuckDB's default spelling, UTC
+  return { display: name, iana: resolved === 'UTC' ? 'UTC' : name, fixedOffsetSeconds: null };
 }
 
 const UNIT_SECONDS: Record<string, number> = { hour: 3600, minute: 60, second: 1 };

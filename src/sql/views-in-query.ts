@@ -20,6 +20,14 @@ import {
   type TextReplacement,
 } from './view-instance-rewrite.js';
 
+/** A view_instance id given as a bound parameter: `$n`, `$n::text` or `$n::uuid`. */
+export interface InstanceParam {
+  /** The parameter's number as the client wrote it. */
+  number: number;
+  /** What the parameter is when the client declares no type: text, or uuid when cast to it. */
+  type: 'text' | 'uuid';
+}
+
 export interface ViewDef {
   /** The view's event-time column: `time`, `begin` for thread_spans, `insert_time` for catalog views. */
   timeColumn: string;
@@ -31,8 +39,10 @@ export type ViewDefs = ReadonlyMap<string, ViewDef>;
 /** One use of a view in a statement; two uses of the same view are two refs (each gets its own range). */
 export interface ViewRef {
   viewSet: string;
-  /** A process or stream id for view_instance(), 'global' for a view named as a table. */
+  /** A process or stream id for view_instance(), 'global' for a view named as a table; `$n` until a bound parameter gives it. */
   instanceId: string;
+  /** view_instance(set, $n): the id is the client's parameter n, known at Execute (see view-instance-params.ts). */
+  instanceParam?: InstanceParam;
   alias?: string;
   /** The name DuckDB resolves once the statement is rewritten: the TEMP VIEW the server defines. */
   tableName: string;
@@ -188,10 +198,22 @@ class RefCollector {
     if (args.length !== 2) {
       throw new PgError(SqlState.UndefinedFunction, `view_instance takes 2 arguments (view_set, instance_id), not ${args.length}`, { position });
     }
-    const [viewSet, instanceId] = args.map(stringLiteral);
-    if (viewSet === null || instanceId === null) {
-      throw new PgError(SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', { position });
+    const viewSet = stringLiteral(args[0]);
+    if (viewSet === null && instanceParameter(args[0])) {
+      throw new PgError(SqlState.InvalidParameterValue, "view_instance's view set cannot be a parameter: it decides the statement's columns, which are described before parameters are bound", {
+        position,
+        hint: 'Write the view set as a string literal; the instance id may be a parameter.',
+      });
     }
+    const literalId = stringLiteral(args[1]);
+    const param = literalId === null ? instanceParameter(args[1]) : null;
+    if (viewSet === null || (literalId === null && !param)) {
+      throw new PgError(SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', {
+        position,
+        hint: "The instance id may also be a bound parameter: view_instance('log_entries', $1).",
+      });
+    }
+    const instanceId = param ? `$${param.number}` : (literalId as string);
     const def = this.views.get(viewSet);
     if (!def) {
       const known = [...this.views.keys()].join(', ');
@@ -200,7 +222,8 @@ class RefCollector {
     const end = viewInstanceCallEnd(this.text, start);
     const tableName = viewInstanceTableName(viewSet, instanceId);
     this.replacements.push({ start, end, text: quoteIdentifier(tableName) });
-    this.add(node, { viewSet, instanceId, tableName, written: this.text.slice(start, end), timeColumn: def.timeColumn });
+    const ref = { viewSet, instanceId, tableName, written: this.text.slice(start, end), timeColumn: def.timeColumn };
+    this.add(node, param ? { ...ref, instanceParam: param } : ref);
   }
 
   private add(node: AstNode, ref: Omit<ViewRef, 'offset' | 'alias'>): void {
@@ -213,8 +236,23 @@ class RefCollector {
   }
 }
 
+/** `$n`, `$n::text`/`::varchar`, `CAST($n AS uuid)`: a view_instance argument bound at Execute; null for anything else. */
+function instanceParameter(node: AstNode): InstanceParam | null {
+  let type: InstanceParam['type'] = 'text';
+  let param: AstNode | undefined = node;
+  if (node.class === 'CAST' && node.try_cast !== true) {
+    const to = stringAt(nodeAt(node, 'cast_type'), 'id');
+    if (to !== 'VARCHAR' && to !== 'UUID') return null;
+    type = to === 'UUID' ? 'uuid' : 'text';
+    param = nodeAt(node, 'child');
+  }
+  if (param?.class !== 'PARAMETER') return null;
+  const id = stringAt(param, 'identifier');
+  return /^[1-9][0-9]*$/.test(id) ? { number: Number(id), type } : null;
+}
+
 /** DuckDB identifiers ignore case, so two instance ids that differ only in case would name one TEMP VIEW. */
-function checkDistinctTableNames(refs: readonly ViewRef[]): void {
+export function checkDistinctTableNames(refs: readonly ViewRef[]): void {
   const seen = new Map<string, string>();
   for (const ref of refs) {
     const key = ref.tableName.toLowerCase();

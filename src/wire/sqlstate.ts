@@ -64,6 +64,7 @@ export const SqlState = {
   InvalidSchemaName: '3F000',
   SerializationFailure: '40001',
   DuplicateColumn: '42701',
+  InvalidObjectDefinition: '42P17',
   DuplicateAlias: '42712',
   DuplicateFunction: '42723',
   DuplicateSchema: '42P06',

@@ -232,7 +232,8 @@ function conditionHolds(value: string, c: LoopCondition): boolean {
 function columnKind(column: WireColumn): ColumnKind {
   switch (column.oid) {
     case 16: return { t: 'boolean' };
-    case 20: case 21: case 23: return { t: 'integer' };
+    // oid (26) is how UINTEGER travels (src/pgtypes/mapping.ts)
+    case 20: case 21: case 23: case 26: return { t: 'integer' };
     case 700: return { t: 'float' };
     case 701: return { t: 'double' };
     case 1700: return column.typmod >= 4 ? { t: 'decimal', scale: (column.typmod - 4) & 0xffff } : { t: 'integer' };

@@ -1,6 +1,7 @@
 import type { BlockRow, Micros, NewBlock, NewProcess, NewStream, ProcessRow, StreamRow } from './rows.js';
 import type { CatalogError } from './errors.js';
 import type { RetentionStore } from './retention.js';
+import type { CustomViewStore } from './custom-views.js';
 import type { PartitionBuildFilter, PartitionBuildRow } from './build-log.js';
 import type {
   ActivityFilter,
@@ -121,6 +122,8 @@ export interface Catalog {
 
   /** Kept processes, retention policies, deletion of blocks and what was built from them (retention.ts). */
   readonly retention: RetentionStore;
+  /** User view definitions (custom-views.ts). */
+  readonly customViews: CustomViewStore;
 
   /** Throws CatalogError (UNAVAILABLE) when the database cannot answer. */
   health(): Promise<void>;

@@ -2,6 +2,7 @@ export type { Catalog, InsertResult, BatchInsertResult, ProcessFilter, StreamFil
 export { openCatalog, EMBEDDED_CATALOG_FILE } from './open.js';
 export { CatalogError, type CatalogErrorCode } from './errors.js';
 export { BUILD_NODE, type PartitionBuildRow, type PartitionBuildFilter } from './build-log.js';
+export type { CustomViewRow, CustomViewStore } from './custom-views.js';
 export type { ProcessRow, StreamRow, BlockRow, NewProcess, NewStream, NewBlock, Micros, JsonValue, Properties } from './rows.js';
 export { SqliteCatalog } from './sqlite-catalog.js';
 export { PgCatalog } from './pg-catalog.js';

@@ -8,6 +8,7 @@ import { CatalogError } from './errors.js';
  *   3 lakehouse planning indexes (blocks by process / stream and insert time)
  *   4 retention and tail sampling (kept processes, policies, pending payload deletions, run history)
  *   5 partition build log (one row per recorded partition, across every node)
+ *   6 custom views (user view definitions, shared by every node)
  */
 export interface Migration {
   version: number;

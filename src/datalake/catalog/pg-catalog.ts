@@ -11,6 +11,7 @@ import { BLOCK_COLUMNS, blockFromPg, listBlocksQuery, listProcessesQuery, listSt
 import { quoteIdent, type PgCatalogTarget } from './pg-url.js';
 import { PgRetentionStore } from './pg-retention.js';
 import type { RetentionStore } from './retention.js';
+import { PgCustomViewStore, type CustomViewStore } from './custom-views.js';
 import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type RetiredFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
 import {
   blockSlicesQuery,
@@ -48,6 +49,7 @@ export class PgCatalog implements Catalog {
   private readonly streamOwners = new Map<string, string>();
   private readonly blockCommits = new GroupCommit<NewBlock, InsertResult>((rows) => this.insertBlocks(rows).then(batchOutcomes));
   readonly retention: RetentionStore;
+  readonly customViews: CustomViewStore;
 
   constructor(
     readonly target: PgCatalogTarget,
@@ -55,6 +57,7 @@ export class PgCatalog implements Catalog {
   ) {
     this.s = quoteIdent(target.schema);
     this.retention = new PgRetentionStore(this.s, (what, sql, params) => this.query(what, sql, params), (what, fn) => this.transaction(what, fn));
+    this.customViews = new PgCustomViewStore(this.s, (what, sql, params) => this.query(what, sql, params));
     this.pool = new pg.Pool({ connectionString: target.connectionString, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: 'sirius-catalog' });
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.pool.on('error', (err) => log?.warn({ err, catalog: this.describe() }, 'idle catalog connection failed'));

@@ -101,4 +101,9 @@ export const PG_MIGRATIONS: Migration[] = [
       `CREATE INDEX partition_builds_key ON ${s}.partition_builds (view_set, instance_id, begin_insert_time)`,
     ],
   },
+  {
+    version: 6,
+    name: 'custom views',
+    statements: (s) => [`CREATE TABLE ${s}.custom_views (name text PRIMARY KEY, definition text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`],
+  },
 ];

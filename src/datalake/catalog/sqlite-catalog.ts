@@ -11,6 +11,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { blockFromSqlite, listBlocksQuery, listProcessesQuery, listStreamsQuery, mapSqliteError, processFromSqlite, streamFromSqlite } from './sqlite-rows.js';
 import type { Query } from './query.js';
 import type { RetentionStore } from './retention.js';
+import { SqliteCustomViewStore, type CustomViewStore } from './custom-views.js';
 import { SqliteRetentionStore } from './sqlite-retention.js';
 import { batchOutcomes, blockIdTaken, blockProblem, finishBatch, planBatch } from './batch.js';
 import { checkTaggedFilter, validatePartition, type ActivityFilter, type BlockSlice, type BlockSliceQuery, type NewPartition, type PartitionFilter, type PartitionRow, type ProcessActivityRow, type RetireFilter, type RetiredFilter, type StreamActivityRow, type TaggedBlockFilter, type UpsertPartitionResult } from './partitions.js';
@@ -43,6 +44,7 @@ export class SqliteCatalog implements Catalog {
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly blockCommits = new GroupCommit<NewBlock, InsertResult>((rows) => this.insertBlocks(rows).then(batchOutcomes));
   readonly retention: RetentionStore = new SqliteRetentionStore({ immediate: (fn) => this.db.transaction(fn).immediate(), stmt: (sql) => this.stmt(sql), guard: (what, fn) => this.guard(what, fn) });
+  readonly customViews: CustomViewStore = new SqliteCustomViewStore({ stmt: (sql) => this.stmt(sql), guard: (what, fn) => this.guard(what, fn) });
 
   constructor(readonly path: string) {
     this.path = resolve(path);

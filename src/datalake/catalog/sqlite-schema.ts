@@ -102,4 +102,9 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       `CREATE INDEX partition_builds_key ON partition_builds (view_set, instance_id, begin_insert_time)`,
     ],
   },
+  {
+    version: 6,
+    name: 'custom views',
+    statements: () => [`CREATE TABLE custom_views (name TEXT PRIMARY KEY, definition TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`],
+  },
 ];

@@ -56,11 +56,11 @@ export function catalogContract(name: string, createTarget: () => Promise<Catalo
         expect(await c.schemaVersion()).toBe(0);
         await expectCatalogError(c.insertProcess(newProcess()), 'SCHEMA', /migrate/);
         await c.migrate();
-        expect(await c.schemaVersion()).toBe(5);
+        expect(await c.schemaVersion()).toBe(6);
         const p = newProcess();
         await c.insertProcess(p);
         await c.migrate();
-        expect(await c.schemaVersion()).toBe(5);
+        expect(await c.schemaVersion()).toBe(6);
         expect((await c.getProcess(p.process_id))?.exe).toBe(p.exe);
       });
 
@@ -68,9 +68,25 @@ export function catalogContract(name: string, createTarget: () => Promise<Catalo
         const t = await fresh();
         const many = await Promise.all([open(t), open(t), open(t), open(t)]);
         await Promise.all(many.map((c) => c.migrate()));
-        for (const c of many) expect(await c.schemaVersion()).toBe(5);
+        for (const c of many) expect(await c.schemaVersion()).toBe(6);
         const s = await seedStream(many[0]);
         expect(await many[3].getStream(s.stream_id)).toBeDefined();
+      });
+    });
+
+    describe('custom views', () => {
+      it('stores definitions by name, refuses a second one of a name, and drops them', async () => {
+        const store = catalog.customViews;
+        const name = `v_${Math.random().toString(36).slice(2, 10)}`;
+        const before = Date.now() * 1000;
+        const row = await store.create(name, 'SELECT count(*) FROM log_entries');
+        expect(row).toMatchObject({ name, definition: 'SELECT count(*) FROM log_entries' });
+        expect(row.created_at).toBeGreaterThanOrEqual(before - 1_000_000);
+        await expectCatalogError(store.create(name, 'SELECT 1 FROM log_entries'), 'CONFLICT', /already exists/);
+        expect((await store.list()).filter((r) => r.name === name)).toEqual([row]);
+        expect(await store.drop(name)).toBe(true);
+        expect(await store.drop(name)).toBe(false);
+        expect((await store.list()).some((r) => r.name === name)).toBe(false);
       });
     });
 

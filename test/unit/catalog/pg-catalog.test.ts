@@ -25,7 +25,7 @@ describe('PgCatalog', () => {
 
   it('creates its tables in the schema named by the URL and nowhere else', async () => {
     const { rows } = await schema.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema.schema]);
-    expect(rows.map((r) => r.table_name)).toEqual(['blocks', 'insert_clock', 'kept_processes', 'partition_builds', 'partitions', 'pending_object_deletes', 'processes', 'retention_policies', 'retention_runs', 'sirius_migrations', 'streams']);
+    expect(rows.map((r) => r.table_name)).toEqual(['blocks', 'custom_views', 'insert_clock', 'kept_processes', 'partition_builds', 'partitions', 'pending_object_deletes', 'processes', 'retention_policies', 'retention_runs', 'sirius_migrations', 'streams']);
     const elsewhere = await schema.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'insert_clock'`);
     expect(elsewhere.rows[0].n).toBe(0);
   });
@@ -46,6 +46,7 @@ describe('PgCatalog', () => {
       { version: 3, name: 'lakehouse planning indexes' },
       { version: 4, name: 'retention and tail sampling' },
       { version: 5, name: 'partition build log' },
+      { version: 6, name: 'custom views' },
     ]);
     const s = await seedStream(catalog);
     const b = newBlock(s, { begin_time: 1_700_000_000_123_457, end_time: 1_700_000_000_123_458 });

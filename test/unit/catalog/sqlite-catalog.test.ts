@@ -44,6 +44,7 @@ describe('SqliteCatalog', () => {
       { version: 3, name: 'lakehouse planning indexes' },
       { version: 4, name: 'retention and tail sampling' },
       { version: 5, name: 'partition build log' },
+      { version: 6, name: 'custom views' },
     ]);
     db.close();
   });
@@ -57,7 +58,7 @@ describe('SqliteCatalog', () => {
     db.prepare('INSERT INTO sirius_migrations VALUES (99, ?, 0)').run('from the future');
     db.close();
     const again = new SqliteCatalog(path);
-    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(5\)/);
+    await expectCatalogError(again.migrate(), 'SCHEMA', /schema version 99, newer than this Sirius knows \(6\)/);
     await again.close();
   });
 

@@ -34,7 +34,7 @@ describe('rewritePgSql: catalog statements', () => {
   it('turns reg* casts of literals into OIDs and of expressions into names', () => {
     expect(rw("SELECT 1 FROM pg_description d WHERE d.classoid = 'pg_class'::regclass")).toBe("SELECT 1 FROM pg_description d WHERE d.classoid = sirius_regclass_oid('pg_class')");
     expect(rw('SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_class c')).toBe('SELECT sirius_regclass_name(c.oid)::text FROM pg_class c');
-    expect(rw("SELECT concat(s, '.', t)::regclass::oid")).toBe("SELECT sirius_regclass_oid(concat(s, '.', t))::oid");
+    expect(rw("SELECT concat(s, '.', t)::regclass::oid")).toBe("SELECT sirius_regclass_oid(concat(s, '.', t))::UINTEGER");
     expect(rw('SELECT x::int::regtype FROM pg_type')).toBe('SELECT sirius_regtype_name(x::int) FROM pg_type');
     expect(rw('SELECT typname FROM pg_type t WHERE t.oid = $1::regtype')).toBe('SELECT typname FROM pg_type t WHERE t.oid = sirius_regtype_oid(CAST($1 AS VARCHAR))');
     expect(rw("SELECT typinput='pg_catalog.array_in'::regproc FROM pg_type")).toBe("SELECT typinput='array_in' FROM pg_type");
@@ -49,9 +49,16 @@ describe('rewritePgSql: catalog statements', () => {
 
   it("turns format() into concatenation (DuckDB's format has other placeholders)", () => {
     expect(rw("SELECT col_description(format('%I.%I', s, t)::regclass::oid, 1) FROM pg_class"))
-      .toBe("SELECT col_description(sirius_regclass_oid((quote_ident(CAST(s AS VARCHAR)) || '.' || quote_ident(CAST(t AS VARCHAR))))::oid, 1) FROM pg_class");
+      .toBe("SELECT col_description(sirius_regclass_oid((quote_ident(CAST(s AS VARCHAR)) || '.' || quote_ident(CAST(t AS VARCHAR))))::UINTEGER, 1) FROM pg_class");
     expect(rw("SELECT format('%s is %L, 100%%', relname, f(a, b)) FROM pg_class"))
       .toBe("SELECT (coalesce(CAST(relname AS VARCHAR), '') || ' is ' || coalesce('''' || replace(CAST(f(a, b) AS VARCHAR), '''', '''''') || '''', 'NULL') || ', 100' || '%') FROM pg_class");
+  });
+
+  it('casts to oid as UINTEGER (sent as oid, not as int8), in catalog statements only', () => {
+    expect(rw('SELECT t.oid FROM pg_type t WHERE t.oid = any($1::oid[]) AND t.typelem = CAST($2 AS oid)'))
+      .toBe('SELECT t.oid FROM pg_type t WHERE t.oid = any($1::UINTEGER[]) AND t.typelem = CAST($2 AS UINTEGER)');
+    expect(rw("SELECT 'pg_class'::regclass::oid, c.oid AS oid FROM pg_class c")).toBe("SELECT sirius_regclass_oid('pg_class')::UINTEGER, c.oid AS oid FROM pg_class c");
+    expect(rw('SELECT 1::oid')).toBe('SELECT 1::oid');
   });
 
   it('casts to "char" as VARCHAR', () => {

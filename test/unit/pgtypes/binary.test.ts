@@ -33,7 +33,7 @@ describe('binary scalars', () => {
       both('(-128)::tinyint', '(-128)::int2'),
       both('255::utinyint', '255::int2'),
       both('65535::usmallint', '65535::int4'),
-      both('4294967295::uinteger', '4294967295::int8'),
+      both('4294967295::uinteger', '4294967295::oid'),
       both("'1.5'::double", "'1.5'::float8"),
       both("'NaN'::double", "'NaN'::float8"),
       both("'-Infinity'::double", "'-Infinity'::float8"),

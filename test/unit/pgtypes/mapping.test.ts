@@ -7,7 +7,7 @@ import { DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnEncoder } from '../../../src/pgtypes/encode.js';
-import { pgTypeOf } from '../../../src/pgtypes/mapping.js';
+import { PG_CHAR_LABELS, pgTypeOf } from '../../../src/pgtypes/mapping.js';
 import { allPgTypes } from '../../../src/pgtypes/oids.js';
 import { PgError } from '../../../src/wire/pg-error.js';
 import { openDuck, UTC } from './helpers.js';
@@ -44,7 +44,7 @@ describe('OID table', () => {
 /** [DuckDB column type, PostgreSQL column type] */
 const COLUMNS: [string, string][] = [
   ['BOOLEAN', 'bool'], ['TINYINT', 'int2'], ['SMALLINT', 'int2'], ['UTINYINT', 'int2'], ['INTEGER', 'int4'], ['USMALLINT', 'int4'],
-  ['BIGINT', 'int8'], ['UINTEGER', 'int8'], ['UBIGINT', 'numeric'], ['HUGEINT', 'numeric'], ['UHUGEINT', 'numeric'],
+  ['BIGINT', 'int8'], ['UINTEGER', 'oid'], ['UBIGINT', 'numeric'], ['HUGEINT', 'numeric'], ['UHUGEINT', 'numeric'],
   ['BIGNUM', 'numeric'], ['DECIMAL(10,2)', 'numeric(10,2)'], ['DECIMAL(38,0)', 'numeric(38,0)'], ['DECIMAL(4,4)', 'numeric(4,4)'],
   ['FLOAT', 'float4'], ['DOUBLE', 'float8'], ['VARCHAR', 'text'], ['JSON', 'json'], ['BLOB', 'bytea'], ['DATE', 'date'],
   ['TIME', 'time'], ['TIMETZ', 'timetz'], ['TIMESTAMP', 'timestamp'], ['TIMESTAMP_S', 'timestamp'], ['TIMESTAMP_MS', 'timestamp'],
@@ -52,6 +52,8 @@ const COLUMNS: [string, string][] = [
   ['INTEGER[]', 'int4[]'], ['VARCHAR[]', 'text[]'], ['INTEGER[][]', 'int4[]'], ['DECIMAL(10,2)[]', 'numeric(10,2)[]'],
   ['TIMESTAMPTZ[]', 'timestamptz[]'], ['DOUBLE[3]', 'float8[]'], ['STRUCT(a INTEGER)', 'json'], ['MAP(VARCHAR, INTEGER)', 'json'],
   ['UNION(a INTEGER, b VARCHAR)', 'json'], ['STRUCT(a INTEGER)[]', 'json[]'], ['BOOLEAN[]', 'bool[]'], ['UUID[]', 'uuid[]'],
+  ['UINTEGER[]', 'oid[]'], [`ENUM(${PG_CHAR_LABELS.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ')})`, '"char"'],
+  ["ENUM('a', 'b')", 'text'],
 ];
 
 describe('pgTypeOf', () => {

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareWithPg, openDuck, same, type Case } from './helpers.js';
+import { compareWithPg, duckEncode, openDuck, same, type Case } from './helpers.js';
 import { PgRaw } from './pg-raw.js';
 
 let duck: DuckDBConnection;
@@ -31,7 +31,7 @@ describe('integers and booleans', () => {
       both('(-128)::tinyint', '(-128)::int2'),
       both('255::utinyint', '255::int2'),
       both('65535::usmallint', '65535::int4'),
-      both('4294967295::uinteger', '4294967295::int8'),
+      both('4294967295::uinteger', '4294967295::oid'),
       both('18446744073709551615::ubigint', '18446744073709551615::numeric'),
       both('12::ubigint', '12::numeric'),
       both('170141183460469231731687303715884105727::hugeint', '170141183460469231731687303715884105727::numeric'),
@@ -155,12 +155,28 @@ describe('dates and times', () => {
     expect(await compareWithPg(duck, pg, cases, 0)).toEqual([]);
   });
 
-  it('truncates TIMESTAMP_NS to microseconds', async () => {
-    const cases = [
-      both("'2026-01-01 04:05:06.123456789'::timestamp_ns", "'2026-01-01 04:05:06.123456'::timestamp"),
-      both("'1960-01-01 04:05:06.123456789'::timestamp_ns", "'1960-01-01 04:05:06.123456'::timestamp"),
+  it('keeps the nanoseconds of TIMESTAMP_NS and TIME_NS as DuckDB prints them, in a form PostgreSQL reads back', async () => {
+    const values: [string, string][] = [
+      ["'2026-01-01 04:05:06.123456789'", 'timestamp'], ["'1960-01-01 04:05:06.123456789'", 'timestamp'],
+      ["'1969-12-31 23:59:59.000000001'", 'timestamp'], ["'1970-01-01 00:00:00.000000123'", 'timestamp'],
+      ["'1969-01-01 23:59:59.9999999'", 'timestamp'], ["'2262-04-11 23:47:16.854775806'", 'timestamp'],
+      ["'1677-09-22 00:00:00.000000999'", 'timestamp'], ["'2026-01-01 04:05:06.5'", 'timestamp'],
+      ["'15:30:00.123456789'", 'time'], ["'00:00:00.000000001'", 'time'], ["'23:59:59.999999999'", 'time'],
+      ["'12:00:00.12'", 'time'], ["'23:35:57.0000001'", 'time'],
     ];
-    expect(await compareWithPg(duck, pg, cases, 0)).toEqual([]);
+    const duckValues = values.map(([v, t]) => `${v}::${t}_ns`);
+    const encoded = await duckEncode(duck, `SELECT ${duckValues.map((v) => `${v}, ${v}::VARCHAR`).join(', ')}`, 0);
+    const texts = values.map((_v, i) => encoded.rows[0][2 * i]!.toString());
+    expect(texts).toEqual(values.map((_v, i) => encoded.rows[0][2 * i + 1]!.toString()));
+    // PostgreSQL's own input function accepts the digits and rounds them to its microseconds
+    const readBack = await pg.query(`SELECT ${values.map(([, t], i) => `'${texts[i]}'::${t}`).join(', ')}`, 0);
+    const direct = await pg.query(`SELECT ${values.map(([v, t]) => `${v}::${t}`).join(', ')}`, 0);
+    expect(readBack.rows).toEqual(direct.rows);
+  });
+
+  it('keeps the nanoseconds inside arrays and JSON', async () => {
+    const encoded = await duckEncode(duck, "SELECT ['2026-01-01 04:05:06.123456789'::timestamp_ns], {'t': '15:30:00.000000001'::time_ns}", 0);
+    expect(encoded.rows[0].map((v) => v!.toString())).toEqual(['{"2026-01-01 04:05:06.123456789"}', '{"t":"15:30:00.000000001"}']);
   });
 
   it('prints intervals in IntervalStyle postgres', async () => {

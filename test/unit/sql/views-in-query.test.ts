@@ -132,7 +132,7 @@ describe('findViews: the DuckDB dialect', () => {
 describe('findViews: errors', () => {
   it.each<[string, string, string, number]>([
     ["SELECT * FROM view_instance('log_entries', 1)", SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', 15],
-    ["SELECT * FROM view_instance('log_entries', $1)", SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', 15],
+    ["SELECT * FROM view_instance($1, 'p1')", SqlState.InvalidParameterValue, "view_instance's view set cannot be a parameter: it decides the statement's columns, which are described before parameters are bound", 15],
     ["SELECT * FROM view_instance('log_' || 'entries', 'p1')", SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', 15],
     ["SELECT * FROM view_instance('log_entries', 'p1'::VARCHAR)", SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', 15],
     ["SELECT * FROM log_entries, view_instance(NULL, 'p1')", SqlState.InvalidParameterValue, 'view_instance arguments must be string literals', 28],
