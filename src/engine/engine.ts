@@ -36,6 +36,11 @@ export class Engine {
   /** Statements DuckDB prepared, in every session (system views, tests). */
   readonly counters = { prepares: 0 };
 
+  /** DuckDB's worker threads besides the caller's: without one, nothing runs a statement the caller only polls. */
+  get workerThreads(): number {
+    return this.workers;
+  }
+
   /** Called after the DuckDB instance was replaced: sessions on the old one must end. */
   readonly restartListeners = new Set<() => void>();
   private restarting: Promise<void> | null = null;
@@ -43,6 +48,7 @@ export class Engine {
   private constructor(
     private current: DuckDBInstance,
     private readonly opts: EngineOptions,
+    private readonly workers: number,
   ) {}
 
   get instance(): DuckDBInstance {
@@ -50,7 +56,14 @@ export class Engine {
   }
 
   static async create(opts: EngineOptions): Promise<Engine> {
-    return new Engine(await openInstance(opts), opts);
+    const instance = await openInstance(opts);
+    const c = await DuckDBConnection.create(instance);
+    try {
+      const threads = Number((await c.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]);
+      return new Engine(instance, opts, threads - 1);
+    } finally {
+      c.closeSync();
+    }
   }
 
   async connect(): Promise<EngineSession> {
@@ -159,12 +172,12 @@ export class EngineSession {
 
   /**
    * Executes a bound prepared statement and returns its rows as a stream.
-   * `mayRunHere: false` sends all of its work to the thread pool (a statement known to be long).
+   * `mayWaitHere: false` waits for it on the thread pool from the start (a statement known to be long).
    */
-  async execute(stmt: DuckDBPreparedStatement, sql: string, opts: { mayRunHere?: boolean } = {}): Promise<ChunkStream> {
+  async execute(stmt: DuckDBPreparedStatement, sql: string, opts: { mayWaitHere?: boolean } = {}): Promise<ChunkStream> {
     let run: PreparedRun;
     try {
-      run = await runPrepared(this.connection, stmt, opts.mayRunHere ?? true);
+      run = await runPrepared(this.connection, stmt, (opts.mayWaitHere ?? true) && this.engine.workerThreads > 0);
     } catch (err) {
       throw this.fail(err, sql);
     }

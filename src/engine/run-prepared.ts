@@ -7,17 +7,20 @@ import { syncAddon } from './sync-addon.js';
  * through libuv's thread pool as the work allows (docs/decisions.md, "Small
  * results without thread-pool hops"):
  *
- * - its tasks run on the calling thread for at most SYNC_BUDGET_NS; a query
- *   that is ready by then (finished, or its first rows buffered) is opened
- *   without leaving the thread, otherwise the thread pool finishes it;
+ * - DuckDB's own worker threads run its tasks while the calling thread polls
+ *   its state for at most SYNC_BUDGET_NS; a query that is ready by then
+ *   (finished, or its first rows buffered) is opened without leaving the
+ *   thread, otherwise the thread pool finishes it;
  * - once DuckDB reports the execution finished, the remaining chunks are
  *   already buffered and are read on the calling thread; before that, each
  *   chunk is fetched on the thread pool (a fetch may run the query's work).
  *
- * A `SELECT 1` thus costs no thread-pool trip instead of three. A DuckDB task
- * is coarse (up to ~100k rows of a scan), so a statement known to be long
- * (one over telemetry views) passes `mayRunHere = false` and never blocks
- * the event loop.
+ * A `SELECT 1` thus costs no thread-pool trip instead of three. The calling
+ * thread never runs a task itself: a DuckDB task is coarse and unbounded (one
+ * task of a cross join over two table functions ran 47 s), and the event loop
+ * it would block serves every session, their cancels and timeouts included.
+ * Polling needs a worker thread: `mayWaitHere` is false when DuckDB has none,
+ * and for statements known to be long (those over telemetry views).
  */
 const SYNC_BUDGET_NS = 1_000_000n;
 
@@ -40,21 +43,22 @@ export interface PreparedRun {
   fetch(): Promise<DuckDBDataChunk | null>;
 }
 
-export async function runPrepared(connection: DuckDBConnection, stmt: DuckDBPreparedStatement, mayRunHere = true): Promise<PreparedRun> {
+export async function runPrepared(connection: DuckDBConnection, stmt: DuckDBPreparedStatement, mayWaitHere = true): Promise<PreparedRun> {
   const conn = connectionHandleOf(connection);
   const pending = duckdb.pending_prepared_streaming(handleOf(stmt));
   const started = process.hrtime.bigint();
   let raw: duckdb.Result | null = null;
-  while (mayRunHere) {
-    const state = duckdb.pending_execute_task(pending);
-    if (state === RESULT_READY) {
+  while (mayWaitHere) {
+    const state = duckdb.pending_execute_check_state(pending);
+    // the C API reports a finished execution as ERROR without a message: ready too
+    const error = state === ERROR ? duckdb.pending_error(pending) : '';
+    if (state === RESULT_READY || (state === ERROR && !error)) {
       raw = syncAddon.executePending(pending);
       runCounters.openedHere++;
       break;
     }
-    if (state === ERROR) throw new Error(duckdb.pending_error(pending));
-    // NO_TASKS_AVAILABLE: one of DuckDB's own threads holds the task; for a small query it is done in
-    // microseconds, so asking again within the budget beats a trip through the thread pool
+    if (state === ERROR) throw new Error(error);
+    // a small query is done by a DuckDB thread in tens of µs: asking again beats a trip through the thread pool
     if (process.hrtime.bigint() - started > SYNC_BUDGET_NS) break;
   }
   if (!raw) {

@@ -86,8 +86,8 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
     if (i >= portal.params.length) throw new PgError(SqlState.UndefinedParameter, `there is no parameter $${i + 1}`);
     bindParam(stmt, k + 1, paramOids[i] ?? 0, formats[i], portal.params[i]);
   }
-  // a statement over telemetry views scans partitions: its DuckDB tasks are long, so none runs on this thread
-  portal.stream = await session.engine.execute(stmt, portal.query.sql, { mayRunHere: !views });
+  // a statement over telemetry views scans partitions: it is long, so this thread does not wait for it
+  portal.stream = await session.engine.execute(stmt, portal.query.sql, { mayWaitHere: !views });
   checkResultShape(portal);
   if (!readsOnly(portal.query.statementKind)) session.engine.changed();
 }

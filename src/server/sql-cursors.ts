@@ -33,7 +33,7 @@ export async function declareCursor(session: Session, name: string, binary: bool
     await session.parkOpenPortals(portal);
     target.stmt.clearBindings();
     portal.started = true;
-    portal.stream = await session.engine.execute(target.stmt, query.sql, { mayRunHere: true });
+    portal.stream = await session.engine.execute(target.stmt, query.sql, { mayWaitHere: true });
   } catch (err) {
     portal.close();
     throw err;

@@ -5,8 +5,8 @@ import { PgError } from '../../../src/wire/pg-error.js';
 
 /**
  * The statement runner opens small results on the calling thread through the
- * native helper (native/duckdb_sync.c) and leaves long work to the thread
- * pool. These tests pin both paths on a real DuckDB, and that the helper
+ * native helper (native/duckdb_sync.c), while DuckDB's own threads run them,
+ * and leaves long work to the thread pool. These tests pin both paths on a real DuckDB, and that the helper
  * still understands @duckdb/node-bindings' handles.
  */
 let engine: Engine;
@@ -63,10 +63,46 @@ describe('runPrepared', () => {
     expect(runCounters.openedInPool - before.openedInPool).toBe(1);
   });
 
+  it('never runs a task on the calling thread: a long one cannot stop the event loop', async () => {
+    // one task of this cross join runs for seconds; run here, it would hold the timers below until it ends
+    const sql = 'SELECT count(*) FROM generate_series(1, 40000) a(x), generate_series(1, 40000) b(y) WHERE a.x + b.y < 0';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stmt = await session.prepare(sql);
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 20);
+      const interrupt = setTimeout(() => session.connection.interrupt(), 300);
+      const outcome = await session.execute(stmt, sql).then((s) => s.next()).then(
+        () => 'finished',
+        (e: unknown) => (e as Error).message,
+      );
+      clearInterval(ticker);
+      clearTimeout(interrupt);
+      expect(outcome).toMatch(/INTERRUPT/i);
+      // the event loop turned all along: ~15 ticks before the interrupt (a blocked loop fires one, late)
+      expect(ticks).toBeGreaterThanOrEqual(5);
+    }
+    expect((await rows('SELECT 8')).values).toEqual([8]);
+  });
+
+  it('waits on the thread pool when DuckDB has no worker thread to poll', async () => {
+    const single = await Engine.create({ memoryLimit: '', threads: 1, timeZone: 'UTC' });
+    const s = await single.connect();
+    try {
+      expect(single.workerThreads).toBe(0);
+      const before = snapshot();
+      const stream = await s.execute(await s.prepare('SELECT 9 AS v'), 'x');
+      expect((await stream.next())?.getColumnVector(0).getItem(0)).toBe(9);
+      expect(runCounters.openedInPool - before.openedInPool).toBe(1);
+    } finally {
+      s.close();
+      single.close();
+    }
+  });
+
   it('sends every task of a statement marked long to the thread pool', async () => {
     const stmt = await session.prepare(`SELECT 5 AS v`);
     const before = snapshot();
-    const stream = await session.execute(stmt, 'x', { mayRunHere: false });
+    const stream = await session.execute(stmt, 'x', { mayWaitHere: false });
     expect((await stream.next())?.getColumnVector(0).getItem(0)).toBe(5);
     expect(runCounters.openedInPool - before.openedInPool).toBe(1);
     expect(runCounters.openedHere - before.openedHere).toBe(0);
