@@ -163,6 +163,9 @@ export class RetentionService {
     const { catalog, log } = this.deps;
     const started = Date.now();
     const report = newReport(randomUUID(), trigger);
+    // runs are exclusive (see exclusive()): one still 'running' belonged to a node that stopped mid-run
+    const interrupted = await catalog.retention.markInterruptedRuns();
+    if (interrupted > 0) log.warn({ interrupted }, 'retention runs found interrupted: their nodes stopped before they ended');
     await catalog.retention.recordRetentionRun(runRow(report, started * 1000, 'running'));
     const points = new Map<string, { instance: string; t: number }>();
     try {

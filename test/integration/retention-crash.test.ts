@@ -104,6 +104,10 @@ describe.each(CATALOG_KINDS)('retention killed mid-run, %s catalog', (kind) => {
       expect((await again.query('SELECT count(*)::int AS n FROM log_entries')).rows[0].n).toBe(logEvents);
       const { rows } = await again.query('SELECT blocks_deleted FROM run_retention()');
       expect(Number(rows[0].blocks_deleted)).toBe(expired.size - deleted.length);
+      // the killed run is no longer shown as running
+      const history = await catalog.retention.listRetentionRuns(10);
+      expect(history.map((r) => [r.status, r.finished_at === null])).toEqual([['done', false], ['interrupted', true]]);
+      expect(history[1].message).toMatch(/stopped before it ended/);
       const final = await allBlocks(catalog);
       expect(new Set(final.map((b) => b.block_id))).toEqual(new Set(before.filter((b) => !expired.has(b.block_id)).map((b) => b.block_id)));
       expect(objectKeys(dataDir)).toEqual(new Set(final.map((b) => blobKey(b.process_id, b.stream_id, b.block_id))));

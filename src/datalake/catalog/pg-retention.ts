@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { CatalogError } from './errors.js';
 import { PARTITION_COLUMNS, partitionFromPg } from './pg-partitions.js';
 import { BLOCK_COLUMNS, blockFromPg, ts } from './pg-rows.js';
-import { retentionMappers, RUN_COLUMNS } from './retention-rows.js';
+import { INTERRUPTED, retentionMappers, RUN_COLUMNS } from './retention-rows.js';
 import {
   checkIds,
   checkMaxAge,
@@ -171,6 +171,11 @@ export class PgRetentionStore implements RetentionStore {
     const values = RUN_COLUMNS.map((c, i) => (c === 'started_at' || c === 'finished_at' ? ts(`$${i + 1}`) : `$${i + 1}`)).join(', ');
     const updates = RUN_COLUMNS.filter((c) => c !== 'run_id').map((c) => `${c} = excluded.${c}`).join(', ');
     await this.query('recordRetentionRun', `INSERT INTO ${this.s}.retention_runs (${cols}) VALUES (${values}) ON CONFLICT (run_id) DO UPDATE SET ${updates}`, RUN_COLUMNS.map((c) => run[c]));
+  }
+
+  async markInterruptedRuns(): Promise<number> {
+    const r = await this.query('markInterruptedRuns', `UPDATE ${this.s}.retention_runs SET status = 'interrupted', message = $1 WHERE status = 'running'`, [INTERRUPTED]);
+    return r.rowCount ?? 0;
   }
 
   async listRetentionRuns(limit: number): Promise<RetentionRunRow[]> {

@@ -37,6 +37,9 @@ export function retentionMappers(num: (v: unknown) => number, tags: (v: unknown)
   };
 }
 
+/** The message of a run found 'running' by a later one: its node stopped (crash, kill) before it ended. */
+export const INTERRUPTED = 'interrupted: the node running it stopped before it ended';
+
 export const RUN_COLUMNS = [
   'run_id', 'trigger', 'started_at', 'finished_at', 'status', 'blocks_deleted', 'events_deleted', 'bytes_deleted',
   'streams_deleted', 'processes_deleted', 'partitions_retired', 'objects_deleted', 'message',

@@ -76,7 +76,8 @@ export interface RetentionRunRow {
   trigger: string;
   started_at: Micros;
   finished_at: Micros | null;
-  status: 'running' | 'done' | 'failed';
+  /** interrupted: its node stopped before it ended (found 'running' by a later run). */
+  status: 'running' | 'done' | 'failed' | 'interrupted';
   blocks_deleted: number;
   events_deleted: number;
   bytes_deleted: number;
@@ -147,6 +148,8 @@ export interface RetentionStore {
 
   /** Inserts or replaces a run (by run_id). */
   recordRetentionRun(run: RetentionRunRow): Promise<void>;
+  /** Marks every run still 'running' as 'interrupted' (call with no run in progress anywhere); returns how many. */
+  markInterruptedRuns(): Promise<number>;
   /** Most recent first. */
   listRetentionRuns(limit: number): Promise<RetentionRunRow[]>;
 

@@ -2,7 +2,7 @@ import { CatalogError } from './errors.js';
 import { partitionFromSqlite } from './sqlite-partitions.js';
 import { blockFromSqlite } from './sqlite-rows.js';
 import type { SqliteStatement } from './sqlite-driver.js';
-import { retentionMappers, RUN_COLUMNS } from './retention-rows.js';
+import { INTERRUPTED, retentionMappers, RUN_COLUMNS } from './retention-rows.js';
 import {
   checkIds,
   checkMaxAge,
@@ -172,6 +172,10 @@ export class SqliteRetentionStore implements RetentionStore {
     this.write('recordRetentionRun', () =>
       this.a.stmt(`INSERT INTO retention_runs (${cols}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (run_id) DO UPDATE SET ${updates}`).run(...RUN_COLUMNS.map((c) => run[c])),
     );
+  }
+
+  async markInterruptedRuns(): Promise<number> {
+    return this.write('markInterruptedRuns', () => this.all(`UPDATE retention_runs SET status = 'interrupted', message = ? WHERE status = 'running' RETURNING run_id`, INTERRUPTED).length);
   }
 
   async listRetentionRuns(limit: number): Promise<RetentionRunRow[]> {
