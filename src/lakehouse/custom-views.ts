@@ -58,15 +58,17 @@ export class CustomViews {
       if (ifNotExists) return false;
       throw new PgError(SqlState.DuplicateTable, `relation "${name}" already exists`);
     }
-    await this.compile({ name, definition, created_at: 0 });
+    const view = await this.compile({ name, definition, created_at: 0 });
     try {
       await this.catalog.customViews.create(name, definition);
     } catch (err) {
+      // created meanwhile by another node
       if ((err as { code?: string }).code === 'CONFLICT' && ifNotExists) return false;
       if ((err as { code?: string }).code === 'CONFLICT') throw new PgError(SqlState.DuplicateTable, `relation "${name}" already exists`);
       throw err;
     }
-    await this.load();
+    this.views.set(name, view);
+    await this.notify();
     return true;
   }
 
@@ -74,9 +76,14 @@ export class CustomViews {
   async drop(name: string, ifExists: boolean): Promise<boolean> {
     if (findViewSet(name)) throw new PgError(SqlState.WrongObjectType, `"${name}" is a built-in telemetry view: it cannot be dropped`);
     const dropped = await this.catalog.customViews.drop(name);
-    await this.load();
+    // dropped here or on another node: either way the name is gone
+    if (this.views.delete(name)) await this.notify();
     if (!dropped && !ifExists) throw new PgError(SqlState.UndefinedTable, `materialized view "${name}" does not exist`);
     return dropped;
+  }
+
+  private async notify(): Promise<void> {
+    for (const l of this.listeners) await l();
   }
 
   private async loadOnce(): Promise<void> {
@@ -100,7 +107,7 @@ export class CustomViews {
         this.log.error({ err, view: row.name }, 'custom view definition does not compile: the view is unavailable');
       }
     }
-    if (changed) for (const l of this.listeners) await l();
+    if (changed) await this.notify();
   }
 
   private async compile(row: CustomViewRow): Promise<CustomViewSet> {
