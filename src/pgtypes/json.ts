@@ -4,6 +4,12 @@
  * infinities as strings, timestamps in ISO form ('T', offset with minutes), everything
  * else as a JSON string of its PostgreSQL text form, JSON-typed VARCHARs embedded as they
  * are. Objects are written compactly, like row_to_json: {"a":1,"b":"x"}.
+ *
+ * A MAP key is written as json_object_agg writes a key: the JSON of the key, kept when it is
+ * a JSON string and otherwise made a string holding that JSON text ({"1":…}, {"true":…}). The
+ * rule extends to the keys PostgreSQL refuses: a LIST, STRUCT or MAP key is its compact JSON
+ * text ({"[1,2]":…}, {"{\"i\":10}":…}), a UNION key its active member's key, a JSON-typed
+ * key its text. Clients get valid JSON whose keys parse back with JSON.parse where nested.
  */
 import { DuckDBTypeId, type DuckDBMapType, type DuckDBStructType, type DuckDBType, type DuckDBUnionType } from '@duckdb/node-api';
 import type { BufferWriter } from '../wire/writer.js';
@@ -61,15 +67,19 @@ function structJson(t: DuckDBStructType, zone: ZoneOffsets): Binder {
 
 const COMMA = Buffer.from(',');
 
-/** MAP → a JSON object whose keys are the text forms of the map keys. */
+const QUOTE = 34;
+
+/** MAP → a JSON object; keys as the file comment says. */
 function mapJson(t: DuckDBMapType, zone: ZoneOffsets): Binder {
-  const keyText = scalarTextBinder(t.keyType, zone, true);
+  // A JSON-typed key is its text: JSON may start with a space, which the string test below
+  // would take for a non-string and quote a second time.
+  const keyJson = isJsonAlias(t.keyType) ? quoted(scalarTextBinder(t.keyType, zone, true)) : jsonBinder(t.keyType, zone);
   const valueJson = jsonBinder(t.valueType, zone);
   const listType = { typeId: DuckDBTypeId.LIST } as DuckDBType;
   return (vector) => {
     const slices = new ListSlices(mapList(vector), listType);
     const [keyVector, valueVector] = structEntries(slices.child);
-    const keys = keyText(keyVector);
+    const keys = keyJson(keyVector);
     const values = valueJson(valueVector);
     return {
       valid: slices.valid,
@@ -81,8 +91,9 @@ function mapJson(t: DuckDBMapType, zone: ZoneOffsets): Binder {
         for (let e = first; e < end; e++) {
           if (e > first) writeRaw(w, COMMA);
           const start = w.pos;
+          // DuckDB refuses NULL map keys, so every key is a value (a UNION's NULL member writes null).
           keys.write(e, w);
-          quoteJsonString(w, start);
+          if (w.buf[start] !== QUOTE) quoteJsonString(w, start);
           w.ensure(1);
           w.buf[w.pos++] = 58; // :
           writeMember(values, e, w);

@@ -28,7 +28,6 @@ export const CATEGORIES: Record<string, string> = {
   'server:invalidated-database': 'a DuckDB INTERNAL error invalidated the shared database; every later statement of every session fails until restart',
   'server:settings-leak': 'passes when its file runs alone: a DuckDB setting SET by an earlier session reached this one',
   'server:statement-cache': 'the same SQL text ran earlier in the session: Sirius re-executes its cached DuckDB prepared statement, whose plan keeps stale statistics and settings',
-  'server:nested-encoding': 'MAP keys of a nested type (LIST, STRUCT: histogram bins) are refused: the JSON encoder of MAP (src/pgtypes/json.ts) only has text writers for scalar keys',
   'server:ctas-count': 'CREATE TABLE … AS answers the command tag SELECT 0 instead of the number of rows',
   'server:search-path': 'SET search_path is kept by Sirius (SHOW answers it) but not applied to DuckDB: unqualified names do not resolve in the chosen schema',
   'server:duckdb-logs': 'duckdb_logs stays empty after CALL enable_logging in a session',
@@ -39,7 +38,6 @@ export const CATEGORIES: Record<string, string> = {
 const RULES: Rule[] = [
   { category: 'server:invalidated-database', applies: (r, c) => INVALIDATED.test(message(r)) || c.afterInvalidation },
   { category: 'server:settings-leak', applies: (_r, c) => c.passesAlone },
-  { category: 'server:nested-encoding', applies: (r) => /cannot be sent to PostgreSQL clients|is not a scalar type/.test(message(r)) },
   { category: 'server:ctas-count', applies: (r) => /^\s*CREATE\s+(OR\s+REPLACE\s+)?TABLE\b[\s\S]*\bAS\b/i.test(r.sql ?? '') && r.kind === 'mismatch' },
   { category: 'server:search-path', applies: (r, c) => /^\s*SET\s+search_path\b/im.test(c.text) && /does not exist/.test(message(r)) },
   { category: 'server:duckdb-logs', applies: (r) => /duckdb_logs/.test(r.sql ?? '') },

@@ -88,6 +88,48 @@ describe('JSON (to_json forms) → DuckDB STRUCT / MAP / LIST renderings', () =>
     expect(jsonTextToDuck(json!, type)).toBe(duck);
   });
 
+  // Sirius writes a map key as json_object_agg does (the key's JSON, made a string unless it is
+  // one); for keys PostgreSQL refuses (arrays, rows) the wire key is the JSON text of the key,
+  // which PostgreSQL gives here as to_json(...)::text passed to json_object_agg as text.
+  const keyedMaps: [pgKeys: string, duckValue: string][] = [
+    ["SELECT json_object_agg(to_json(k)::text, v ORDER BY o)::text FROM (VALUES (1, ARRAY[1, 2, 3], 'test'), (2, ARRAY[6, 4, 5], 'world')) t(o, k, v)",
+      "MAP {[1, 2, 3]: 'test', [6, 4, 5]: 'world'}"],
+    ["SELECT json_object_agg(to_json(k)::text, 1)::text FROM (VALUES (ARRAY['a b', 'c,d', '', NULL])) t(k)",
+      "MAP {['a b', 'c,d', '', NULL]: 1}"],
+    ["SELECT json_object_agg(row_to_json(s)::text, v ORDER BY v)::text FROM (VALUES (10, 1), (NULL, 2)) t(i, v), LATERAL (SELECT t.i) s",
+      "MAP {{'i': 10}: 1, {'i': NULL::INTEGER}: 2}"],
+    ["SELECT json_object_agg(json_build_object('c=d', 'x y')::text, 1)::text",
+      "MAP {MAP {'c=d': 'x y'}: 1}"],
+    ["SELECT json_object_agg(k, v ORDER BY v)::text FROM (VALUES (to_json(1)::text, 1), (to_json(ARRAY[2])::text, 2)) t(k, v)",
+      'MAP {1::UNION(k INTEGER, l INTEGER[]): 1, [2]::UNION(k INTEGER, l INTEGER[]): 2}'],
+    ["SELECT json_object_agg(k, v ORDER BY v)::text FROM (VALUES ('c=d', 1), ('true', 2)) t(k, v)",
+      "MAP {'c=d'::UNION(s VARCHAR, b INTEGER[]): 1, 'true'::UNION(s VARCHAR, b INTEGER[]): 2}"],
+    ["SELECT json_object_agg(k, v ORDER BY v)::text FROM (VALUES (true, 1), (false, 2)) t(k, v)",
+      'MAP {true: 1, false: 2}'],
+  ];
+
+  it('renders maps with LIST, STRUCT, MAP, UNION and BOOLEAN keys from the keys\' JSON', async () => {
+    for (const [pgKeys, duckValue] of keyedMaps) {
+      const [json] = await refs.pg(pgKeys);
+      const [duck] = await refs.duck(`SELECT ${duckValue}`);
+      const type = parseDuckType(await refs.duckType(`SELECT ${duckValue}`));
+      expect(jsonTextToDuck(json!, type), duckValue).toBe(duck);
+    }
+  });
+
+  it('refuses a UNION map key that more than one member could have written', () => {
+    expect(() => jsonTextToDuck('{"1":1}', parseDuckType('MAP(UNION(k INTEGER, s VARCHAR), INTEGER)'))).toThrow(UnconvertibleValue);
+    expect(() => jsonTextToDuck('{"t":1}', parseDuckType('MAP(BOOLEAN, INTEGER)'))).toThrow(UnconvertibleValue);
+  });
+
+  it('never quotes a UNION member, as DuckDB does not', async () => {
+    const [json] = await refs.pg("SELECT json_build_array('c=d', '', 'null', 7)::text");
+    const u = 'UNION(k INTEGER, s VARCHAR)';
+    const duckValue = `['c=d'::${u}, ''::${u}, 'null'::${u}, 7::${u}]`;
+    const [duck] = await refs.duck(`SELECT ${duckValue}`);
+    expect(jsonTextToDuck(json!, parseDuckType(await refs.duckType(`SELECT ${duckValue}`)))).toBe(duck);
+  });
+
   it('renders lists of structs', async () => {
     const [json] = await refs.pg("SELECT json_build_array(json_build_object('a', 1), NULL)::text");
     const duckValue = "[{'a': 1}, NULL]";

@@ -111,11 +111,57 @@ function jsonScalarToDuck(node: JsonNode, name: string): string {
   }
 }
 
-/** A map key: the PostgreSQL text form of a scalar key (or its ISO form). */
-function mapKeyToDuck(key: string, type: DuckType): string {
-  if (type.id !== 'SCALAR') throw new UnconvertibleValue(`MAP key of nested type ${type.id}`);
-  const oid = pgOidOfDuckScalar(type.name);
-  return quoteNested(oid === PgOid.bool ? scalarToDuck(key, oid, true) : oid === 0 ? key : scalarToDuck(isoToPg(key), oid, true));
+/** DuckDB's integer and decimal type names (INTERVAL is not one, though it starts with INT). */
+const EXACT_NUMBER = /^(?:U?(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|DECIMAL\(.*\)|BIGNUM)$/;
+
+/**
+ * A map key as Sirius writes it (docs/types.md, json_object_agg's rule): the key's JSON when
+ * that is a string, else the JSON text. So a scalar key is its text (ISO timestamps,
+ * true/false), a LIST/STRUCT/MAP key its JSON text, a UNION key its member's key. DuckDB quotes
+ * scalar keys like list elements (`'c=d'=1`), but neither nested keys nor UNION members.
+ */
+function mapKeyToDuck(key: string, type: DuckType, quote: boolean): string {
+  switch (type.id) {
+    case 'SCALAR': {
+      const text = scalarKeyToDuck(key, type.name);
+      return quote ? quoteNested(text) : text;
+    }
+    case 'UNION': return mapKeyToDuck(key, keyUnionMember(key, type.fields), false);
+    default: return jsonToDuck(readJson(key), type, false);
+  }
+}
+
+function scalarKeyToDuck(key: string, name: string): string {
+  const oid = pgOidOfDuckScalar(name);
+  if (oid === PgOid.bool) {
+    if (key !== 'true' && key !== 'false') throw new UnconvertibleValue(`not a BOOLEAN map key: ${key}`);
+    return key;
+  }
+  return oid === 0 ? key : scalarToDuck(isoToPg(key), oid, true);
+}
+
+/**
+ * The union member a map key belongs to. Keys are strings, so a string member fits every key:
+ * only unions without one (or keys no other member could write) are unambiguous.
+ */
+function keyUnionMember(key: string, fields: [string, DuckType][]): DuckType {
+  const fits = (t: DuckType): boolean => {
+    switch (t.id) {
+      case 'LIST':
+      case 'ARRAY': return key.startsWith('[');
+      case 'STRUCT':
+      case 'MAP': return key.startsWith('{');
+      case 'UNION': return t.fields.some(([, member]) => fits(member));
+      case 'SCALAR':
+        if (t.name === 'BOOLEAN') return key === 'true' || key === 'false';
+        if (EXACT_NUMBER.test(t.name)) return /^-?\d+(?:\.\d+)?$/.test(key);
+        if (t.name === 'FLOAT' || t.name === 'DOUBLE') return /^(?:-?\d|NaN$|-?Infinity$)/.test(key);
+        return true;
+    }
+  };
+  const candidates = fields.filter(([, t]) => fits(t));
+  if (candidates.length !== 1) throw new UnconvertibleValue(`UNION member of map key ${JSON.stringify(key)} is ambiguous`);
+  return candidates[0][1];
 }
 
 /** The union member a JSON value belongs to; JSON keeps no tag, so it must be unambiguous. */
@@ -124,8 +170,8 @@ function unionMember(node: JsonNode, fields: [string, DuckType][]): DuckType {
     if (t.id === 'LIST' || t.id === 'ARRAY') return node.t === 'arr';
     if (t.id !== 'SCALAR') return node.t === 'obj';
     if (node.t === 'bool') return t.name === 'BOOLEAN';
-    if (node.t === 'num') return /INT|DECIMAL|FLOAT|DOUBLE|BIGNUM/.test(t.name);
-    return node.t === 'str' && !/INT|DECIMAL|BOOLEAN|BIGNUM/.test(t.name);
+    if (node.t === 'num') return EXACT_NUMBER.test(t.name) || t.name === 'FLOAT' || t.name === 'DOUBLE';
+    return node.t === 'str' && !EXACT_NUMBER.test(t.name) && t.name !== 'BOOLEAN';
   };
   const candidates = fields.filter(([, t]) => fits(t));
   if (candidates.length !== 1) throw new UnconvertibleValue(`UNION member of ${node.raw} is ambiguous`);
@@ -147,8 +193,9 @@ export function jsonToDuck(node: JsonNode, type: DuckType, nested: boolean): str
     case 'STRUCT': return structToDuck(node, type.fields, type.unnamed);
     case 'MAP':
       if (node.t !== 'obj') throw new UnconvertibleValue(`expected a JSON object for MAP: ${node.raw}`);
-      return `{${node.entries.map(([k, v]) => `${mapKeyToDuck(k, type.key)}=${jsonToDuck(v, type.value, true)}`).join(', ')}}`;
-    case 'UNION': return jsonToDuck(node, unionMember(node, type.fields), nested);
+      return `{${node.entries.map(([k, v]) => `${mapKeyToDuck(k, type.key, true)}=${jsonToDuck(v, type.value, true)}`).join(', ')}}`;
+    // DuckDB never quotes a union's member, not even inside a list: ['c=d'::UNION(…)] is [c=d].
+    case 'UNION': return jsonToDuck(node, unionMember(node, type.fields), false);
   }
 }
 
