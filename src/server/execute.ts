@@ -1,3 +1,5 @@
+import type { DuckDBType } from '@duckdb/node-api';
+import { pgTypeOf } from '../pgtypes/mapping.js';
 import { bindParam } from '../pgtypes/params.js';
 import { commandTag, readsOnly } from '../sql/classify.js';
 import * as be from '../wire/backend.js';
@@ -11,6 +13,7 @@ import { runSessionCommand } from './session-commands.js';
 import { bindViews, viewVersions } from './views.js';
 import { runAdminCalls } from './admin-calls.js';
 import { bindInstanceParams } from './instance-params.js';
+import { bindNumericScales } from './numeric-params.js';
 
 /**
  * Runs a portal: starts it on first Execute, then streams DataRows until the
@@ -63,17 +66,22 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   await session.parkOpenPortals(portal);
   let stmt = target.stmt;
   const formats = expandFormats(portal.paramFormats, portal.params.length, 'parameter formats', 'parameters');
-  const { admin, paramOids, bindOrder } = portal.query;
-  const instances = portal.query.views && bindInstanceParams(portal.query.views, target.sql, { params: portal.params, formats, oids: paramOids });
+  const { admin, paramOids, bindOrder, numericParams } = portal.query;
+  const values = { params: portal.params, formats, oids: paramOids };
+  const instances = portal.query.views && bindInstanceParams(portal.query.views, target.sql, values);
   const views = instances ? instances.views : portal.query.views;
-  const sql = instances ? instances.sql : target.sql;
+  const instanceSql = instances ? instances.sql : target.sql;
+  // `$n::numeric` takes its value's scale: this execution's text has them (server/numeric-params.ts)
+  const numeric = numericParams.size > 0;
+  const sql = numeric ? bindNumericScales(instanceSql, values, bindOrder) : instanceSql;
   if (admin && session.views) await runAdminCalls(session.views.lakehouse.admin(), conn, session, admin);
   if (views && session.views) portal.releases = await bindViews(session.views, conn, session, views, portal.params);
-  if ((admin || views) && session.views) {
+  const overViews = (admin || views) && session.views;
+  if (overViews || numeric) {
     // DuckDB does not re-bind a prepared statement when a TEMP VIEW it reads is replaced, and one planned over
     // an empty table returns garbage strings under ORDER BY once rows arrive (DuckDB 1.5): prepare it again,
-    // unless the statement prepared at the last Execute read exactly the relations bound now
-    const key = admin ? null : { sql, versions: viewVersions(session, views!) };
+    // unless a statement prepared at an earlier Execute had this text and read exactly the relations bound now
+    const key = overViews && admin ? null : { sql, versions: overViews ? viewVersions(session, views!) : NO_VIEWS };
     stmt = (key && portal.query.bound.take(key)) || (await session.engine.prepare(sql));
     portal.ownStatement = stmt;
     portal.ownKey = key;
@@ -93,13 +101,22 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
 }
 
 
-/** A statement prepared before a schema change must not send rows that its RowDescription did not announce. */
+const NO_VIEWS = new Map<string, number>();
+
+/**
+ * A statement prepared before a schema change must not send rows that its RowDescription did not announce.
+ * A column whose scale follows a numeric parameter may change its DECIMAL, within the type it announced.
+ */
 function checkResultShape(portal: Portal): void {
   const cols = portal.query.columns;
   const stream = portal.stream;
   if (!cols || !stream || !stream.returnsRows) return;
-  const same = stream.types.length === cols.length && stream.types.every((t, i) => t.toString() === cols[i].type.toString());
-  if (!same) throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+  const sameType = (t: DuckDBType, i: number): boolean =>
+    t.toString() === cols[i].type.toString() || (cols[i].varies === true && pgTypeOf(t).oid === pgTypeOf(cols[i].type).oid);
+  if (stream.types.length !== cols.length || !stream.types.every(sameType)) {
+    throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+  }
+  if (cols.some((c, i) => c.varies && stream.types[i].toString() !== c.type.toString())) portal.useResultTypes(stream.types);
 }
 
 /** Sends up to maxRows rows; `suspended` when maxRows stopped the result before its end. */

@@ -1,4 +1,4 @@
-import type { DuckDBDataChunk, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
 import type { ChunkStream } from '../engine/engine.js';
 import { makeRowWriter, type EncodeContext, type RowWriter } from '../pgtypes/encode.js';
 import { pgTypeOf } from '../pgtypes/mapping.js';
@@ -32,7 +32,9 @@ export class Portal {
   private ahead: Promise<DuckDBDataChunk | null> | null = null;
   private closed = false;
   readonly fields: FieldDescription[] | null;
-  readonly writeRows: RowWriter | null;
+  /** Encodes the rows of the types in RowDescription; those of the execution when they vary (useResultTypes). */
+  writeRows: RowWriter | null;
+  private readonly resultFormats: (0 | 1)[] = [];
 
   constructor(
     readonly name: string,
@@ -40,7 +42,7 @@ export class Portal {
     readonly params: (Buffer | null)[],
     readonly paramFormats: number[],
     resultFormats: number[],
-    ctx: EncodeContext,
+    private readonly ctx: EncodeContext,
   ) {
     query.retain();
     const cols = query.columns;
@@ -50,15 +52,23 @@ export class Portal {
       return;
     }
     const formats = expandFormats(resultFormats, cols.length, 'result formats', 'columns');
+    this.resultFormats = formats;
     this.fields = cols.map((c, i) => {
       const t = pgTypeOf(c.type);
-      return { name: c.name, tableOid: 0, columnNumber: 0, typeOid: t.oid, typeLen: t.typlen, typeMod: t.typmod, format: formats[i] };
+      // a numeric whose scale follows a bound value: any scale, as PostgreSQL's unconstrained numeric
+      const typeMod = c.varies ? -1 : t.typmod;
+      return { name: c.name, tableOid: 0, columnNumber: 0, typeOid: t.oid, typeLen: t.typlen, typeMod, format: formats[i] };
     });
     this.writeRows = makeRowWriter(
       cols.map((c) => c.type),
       formats,
       ctx,
     );
+  }
+
+  /** The execution's own result types (numeric parameters' scales): rows are encoded with those. */
+  useResultTypes(types: DuckDBType[]): void {
+    this.writeRows = makeRowWriter(types, this.resultFormats, this.ctx);
   }
 
   /**

@@ -3,6 +3,8 @@ import { duckTypeNameForOid } from '../pgtypes/params.js';
 import { pgTypeOf } from '../pgtypes/mapping.js';
 import { classify, commandTag, returnsRows, writesData, type StatementKind } from '../sql/classify.js';
 import { castParameters, explicitlyCastParameters } from '../sql/param-casts.js';
+import { numericCastParameters, withNumericScales } from '../sql/numeric-param-casts.js';
+import { Oid } from '../pgtypes/oids.js';
 import { pgColumnNames } from '../pgcatalog/column-names.js';
 import { rewritePgSql } from '../pgcatalog/rewrite.js';
 import { parseSessionStatement, type SessionCommand } from '../sql/session-hooks.js';
@@ -28,6 +30,8 @@ import { clientParamOids, paramLayout, type ParamLayout } from './instance-param
 export interface ColumnInfo {
   name: string;
   type: DuckDBType;
+  /** The type follows the scale of a bound `$n::numeric` (server/numeric-params.ts): RowDescription says typmod -1. */
+  varies?: boolean;
 }
 
 export type Target =
@@ -56,6 +60,8 @@ export class PreparedQuery {
   uncacheable = false;
   /** The client's parameter (0-based) bound to each DuckDB parameter; null: the same numbering (no view_instance parameter). */
   bindOrder: number[] | null = null;
+  /** Parameters (DuckDB's numbering) cast to unconstrained numeric: each Execute prepares the text with their values' scales. */
+  numericParams: ReadonlySet<number> = new Set();
 
   constructor(
     readonly sql: string,
@@ -177,8 +183,11 @@ async function prepareDuck(
     if (names) names.forEach((name, i) => (columns[i].name = name));
     // DuckDB answers DML and DDL with a one-row "Count" result; PostgreSQL sends no rows for them
     const rows = returnsRows(kind, sql) === 'none' || columns.length === 0 ? null : columns;
+    const numericParams = numericCastParameters(duckSql);
+    if (rows && numericParams.size > 0) await markVaryingColumns(session, duckSql, rows);
     const query = new PreparedQuery(sql, kind, paramOids, rows, { kind: 'duck', stmt, sql: duckSql });
     if (layout) query.bindOrder = layout.clientOf.map((n) => n - 1);
+    query.numericParams = numericParams;
     return query;
   } catch (err) {
     stmt.destroySync();
@@ -192,7 +201,8 @@ function unresolvedParameterCasts(stmt: DuckDBPreparedStatement, declared: numbe
   for (let i = 1; i <= stmt.parameterCount; i++) {
     if (stmt.parameterTypeId(i) !== INVALID_TYPE_ID || skip.has(i)) continue;
     const oid = declared[i - 1] ?? 0;
-    const name = oid ? duckTypeNameForOid(oid) : 'VARCHAR';
+    // unconstrained, as declared: each Execute gives it its value's scale (server/numeric-params.ts)
+    const name = oid === Oid.numeric ? 'NUMERIC' : oid ? duckTypeNameForOid(oid) : 'VARCHAR';
     if (!name) throw new PgError(SqlState.UndefinedObject, `type with OID ${oid} is not supported as a parameter type`);
     casts.set(i, name);
   }
@@ -218,6 +228,27 @@ function resultColumns(stmt: DuckDBPreparedStatement): ColumnInfo[] {
   }
   return cols;
 }
+
+/**
+ * The result columns whose type depends on the scales of the numeric parameters: those that change
+ * when the statement is prepared with another scale than DuckDB's default (18,3) at Parse.
+ */
+async function markVaryingColumns(session: Session, duckSql: string, columns: ColumnInfo[]): Promise<void> {
+  const probe = await session.engine.prepare(withNumericScales(duckSql, () => PROBE_SCALE));
+  try {
+    if (probe.columnCount !== columns.length) {
+      throw new PgError(SqlState.InternalError, 'numeric parameter scales changed the number of result columns');
+    }
+    columns.forEach((c, i) => {
+      if (probe.columnType(i).toString() !== c.type.toString()) c.varies = true;
+    });
+  } finally {
+    probe.destroySync();
+  }
+}
+
+/** Not DuckDB's default scale (3) nor that of the precision (38): every column the scales reach differs. */
+const PROBE_SCALE = 1;
 
 export const TEXT_COLUMN = (name: string): ColumnInfo => ({ name, type: VARCHAR });
 
