@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { DuckSqlParser } from '../sql/duck-parser.js';
 import { applyOverrides, deriveRanges, evaluateOverrides, hullRanges, type TimeRange } from '../sql/time-range.js';
 import { quoteIdentifier } from '../sql/view-instance-rewrite.js';
+import { rollupRewrite } from '../sql/rollup-rewrite.js';
 import { findViews, mentionsView, type FoundViews, type ViewDefs } from '../sql/views-in-query.js';
 import * as be from '../wire/backend.js';
 import type { LakehouseAdmin } from './admin-functions.js';
@@ -49,7 +50,9 @@ export interface ViewsContext {
 export async function prepareViews(views: ViewsContext, session: Session, sql: string): Promise<FoundViews | null> {
   if (session.knownViewsVersion !== views.lakehouse.version) await dropStaleViews(views, session);
   if (!mentionsView(sql, views.defs)) return null;
-  const found = await findViews(views.parser, sql, views.defs);
+  // counts of logs by level/target/process over whole minutes are read from log_stats (sql/rollup-rewrite.ts)
+  const rollup = await rollupRewrite(views.parser, sql, session.settings.timeZone().iana);
+  const found = await findViews(views.parser, rollup ?? sql, views.defs);
   if (found.refs.length === 0) return null;
   for (const ref of uniqueTables(found)) {
     views.lakehouse.checkRef({ viewSet: ref.viewSet, instanceId: ref.instanceId });

@@ -106,6 +106,16 @@ export class DuckSqlParser {
     });
   }
 
+  /** The SQL text of a parsed statement (json_deserialize_sql), e.g. after its tree was rewritten. */
+  toSql(statement: AstNode): Promise<string> {
+    // "no location" is UINT64_MAX, which JSON.parse rounded: leave it out (DuckDB defaults it)
+    const json = JSON.stringify({ error: false, statements: [statement] }, (k, v: unknown) => (k === 'query_location' && typeof v === 'number' && v > Number.MAX_SAFE_INTEGER ? undefined : v));
+    return this.parseQueue.run(async () => {
+      const reader = await this.parseConn.runAndReadAll(`SELECT json_deserialize_sql('${json.replaceAll("'", "''")}')`);
+      return String(reader.getRows()[0][0]);
+    });
+  }
+
   /** A VARCHAR constant node, as a string literal in a query would be. */
   stringConstant(value: string): AstNode {
     const node = structuredClone(this.selectItem(2));
