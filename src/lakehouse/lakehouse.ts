@@ -306,7 +306,8 @@ export class Lakehouse {
   private async buildRange(view: ViewSetDef, instance: Instance, range: TimeRange, progress?: (msg: string) => void, quietWhenFresh = false): Promise<PartitionInfo[]> {
     await this.retireOldSchemas(view);
     if (range.begin !== undefined && range.end !== undefined && range.begin >= range.end) return [];
-    const bound = (await this.catalog.insertTimeWatermark()) + 1;
+    // every committed row up to the latest commit; a read, so queries never queue on the clock row with inserts
+    const bound = (await this.catalog.committedInsertTime()) + 1;
     const slices = await planSlices(this.catalog, view, instance, range, bound);
     const toBuild = slices.filter((s) => !s.fresh).length;
     if (toBuild > 0 || !quietWhenFresh) progress?.(`${view.name}/${instance.id}: ${slices.length} partition(s), ${toBuild} to build`);

@@ -89,6 +89,13 @@ export interface Catalog {
 
   /** See the insert_time guarantee above. Takes the clock lock briefly: call it per planning step, not per row. */
   insertTimeWatermark(): Promise<Micros>;
+  /**
+   * The insert time of the latest commit, read without moving the clock: every row with insert_time <= it is
+   * committed and visible (commits take increasing insert times in commit order). It only moves when rows are
+   * inserted, so it cannot close a range that sees no insert (merging needs insertTimeWatermark()); enough
+   * for a query, which only needs every committed row up to some point. A read, no write.
+   */
+  committedInsertTime(): Promise<Micros>;
 
   /**
    * Records a built partition as live and, in the same transaction, retires every live partition

@@ -207,6 +207,11 @@ export class PgCatalog implements Catalog {
     return Number(rows[0].last_us);
   }
 
+  async committedInsertTime(): Promise<Micros> {
+    const { rows } = await this.query('committedInsertTime', `SELECT last_us FROM ${this.s}.insert_clock WHERE id = 1`);
+    return Number(rows[0].last_us);
+  }
+
   /** Serialized per view instance by a transaction-scoped advisory lock, across every node of the cluster. */
   async upsertPartition(p: NewPartition): Promise<UpsertPartitionResult> {
     validatePartition(p);

@@ -91,7 +91,19 @@ export function listingContract(env: () => Env): void {
       }
     });
 
-    it('keeps ranges up to a watermark complete while other catalogs insert concurrently', async () => {
+    it('reports the latest commit as the committed insert time, without moving the clock', async () => {
+      const { catalog } = env();
+      const s = await seedStream(catalog);
+      const b = newBlock(s);
+      await catalog.insertBlock(b);
+      const committed = await catalog.committedInsertTime();
+      expect(committed).toBe((await catalog.getBlock(b.block_id))!.insert_time);
+      expect(await catalog.committedInsertTime()).toBe(committed);
+      const w = await catalog.insertTimeWatermark();
+      expect(await catalog.committedInsertTime()).toBe(w);
+    });
+
+    it.each(['insertTimeWatermark', 'committedInsertTime'] as const)('keeps ranges up to %s() complete while other catalogs insert concurrently', async (how) => {
       const { catalog, open } = env();
       const s = await seedStream(catalog);
       const writers = await Promise.all([open(), open(), open()]);
@@ -101,7 +113,7 @@ export function listingContract(env: () => Env): void {
       });
       const snapshots: { w: number; ids: string[] }[] = [];
       for (let i = 0; i < 60; i++) {
-        const w = await catalog.insertTimeWatermark();
+        const w = await catalog[how]();
         const rows = await catalog.listBlocks({ streamId: s.stream_id, insertTimeEnd: w + 1 });
         snapshots.push({ w, ids: rows.map((r) => r.block_id) });
       }
