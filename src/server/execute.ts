@@ -106,17 +106,34 @@ const NO_VIEWS = new Map<string, number>();
 /**
  * A statement prepared before a schema change must not send rows that its RowDescription did not announce.
  * A column whose scale follows a numeric parameter may change its DECIMAL, within the type it announced.
+ * A NULL parameter makes DuckDB bind the statement again with that NULL as a constant, and fold what
+ * depends on it (`$1::text || 'x'`) to a NULL of another type (INTEGER): such a column is sent as the NULLs
+ * it holds, under the type announced — and checked to hold nothing else (sendRows).
  */
 function checkResultShape(portal: Portal): void {
   const cols = portal.query.columns;
   const stream = portal.stream;
+  portal.nullColumns = null;
   if (!cols || !stream || !stream.returnsRows) return;
   const sameType = (t: DuckDBType, i: number): boolean =>
     t.toString() === cols[i].type.toString() || (cols[i].varies === true && pgTypeOf(t).oid === pgTypeOf(cols[i].type).oid);
-  if (stream.types.length !== cols.length || !stream.types.every(sameType)) {
-    throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+  if (stream.types.length !== cols.length) throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+  const folded = stream.types.flatMap((t, i) => (sameType(t, i) ? [] : [i]));
+  if (folded.length > 0) {
+    if (!portal.params.includes(null)) throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+    portal.nullColumns = folded;
   }
-  if (cols.some((c, i) => c.varies && stream.types[i].toString() !== c.type.toString())) portal.useResultTypes(stream.types);
+  if (folded.length > 0 || cols.some((c, i) => c.varies && stream.types[i].toString() !== c.type.toString())) portal.useResultTypes(stream.types);
+}
+
+/** The columns DuckDB folded to NULL (checkResultShape) hold only NULLs; anything else would be sent under a wrong type. */
+function checkNullColumns(portal: Portal, chunk: NonNullable<Portal['chunk']>, from: number, to: number): void {
+  for (const c of portal.nullColumns ?? []) {
+    const vector = chunk.getColumnVector(c);
+    for (let r = from; r < to; r++) {
+      if (vector.getItem(r) !== null) throw new PgError(SqlState.FeatureNotSupported, 'cached plan must not change result type');
+    }
+  }
 }
 
 /** Sends up to maxRows rows; `suspended` when maxRows stopped the result before its end. */
@@ -133,6 +150,7 @@ async function sendRows(conn: Connection, portal: Portal, maxRows: number): Prom
     }
     if (sent >= limit) return { suspended: true, sent };
     const take = Math.min(portal.chunk.rowCount - portal.row, limit - sent);
+    if (portal.nullColumns) checkNullColumns(portal, portal.chunk, portal.row, portal.row + take);
     write(portal.chunk, conn.out, portal.row, portal.row + take);
     portal.row += take;
     sent += take;

@@ -19,6 +19,8 @@ export class Portal {
   stream: ChunkStream | null = null;
   /** The chunk being sent and the next row of it. */
   chunk: DuckDBDataChunk | null = null;
+  /** Columns DuckDB folded to NULL constants after a NULL parameter (execute.ts checkResultShape). */
+  nullColumns: number[] | null = null;
   row = 0;
   /** Remaining chunks read into memory because another statement needed the DuckDB connection. */
   private parked: DuckDBDataChunk[] | null = null;

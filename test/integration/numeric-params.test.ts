@@ -54,10 +54,7 @@ describe('bound numeric parameters, as PostgreSQL', () => {
   ];
   for (const sql of statements) {
     it(sql, async () => {
-      // NULL under arithmetic: DuckDB prepares the statement again for a NULL value and folds `NULL * 2` to an
-      // INTEGER column (before this rule too): 0A000 cached plan must not change result type
-      const values = sql.includes('* 2') ? VALUES.filter((v) => v !== null) : VALUES;
-      for (const value of values) {
+      for (const value of VALUES) {
         const r = await both(sql, [value]);
         expect(r.sirius, `${sql} with ${value}`).toEqual(r.postgres);
         expect('rows' in r.sirius).toBe(true);

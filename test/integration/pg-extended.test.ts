@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/sirius.js';
+import { referencePg, startTestServer, type TestServer } from '../helpers/sirius.js';
 
 let server: TestServer;
 let client: pg.Client;
@@ -35,6 +35,22 @@ describe('node-postgres, extended protocol', () => {
   it('passes NULL parameters', async () => {
     const r = await client.query('SELECT $1::INTEGER IS NULL AS isnull', [null]);
     expect(r.rows).toEqual([{ isnull: true }]);
+  });
+
+  it('passes NULL parameters under expressions DuckDB folds (same rows and types as PostgreSQL)', async () => {
+    const ref = new pg.Client(referencePg);
+    await ref.connect();
+    try {
+      const sql = "SELECT $1::text || 'x' AS t, $2::int * 2 AS i, $3::numeric * 2 AS n, upper($1::text) AS u, 5 AS five";
+      // one named statement: values, then NULLs, then values again
+      for (const values of [['a', 1, '1.5'], [null, null, null], ['b', 2, '2.25'], ['c', null, null]]) {
+        const [mine, theirs] = await Promise.all([client, ref].map((c) => c.query({ name: 'folds', text: sql, values })));
+        expect(mine.rows, JSON.stringify(values)).toEqual(theirs.rows);
+        expect(mine.fields.map((f) => f.dataTypeID)).toEqual(theirs.fields.map((f) => f.dataTypeID));
+      }
+    } finally {
+      await ref.end();
+    }
   });
 
   it('uses named prepared statements across executions', async () => {
