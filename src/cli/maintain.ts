@@ -10,7 +10,7 @@ import type { Logger } from '../log/log.js';
 import { RetentionService, retentionOptions } from '../retention/index.js';
 
 export function maintenanceOptions(config: Config): MaintenanceOptions {
-  return { intervalMs: config.maintenanceIntervalMs, windowMs: config.maintenanceWindowMs, retiredGraceMs: config.retiredGraceMs };
+  return { intervalMs: config.maintenanceIntervalMs, windowMs: config.maintenanceWindowMs, retiredGraceMs: config.retiredGraceMs, buildLogKeepMs: config.buildLogKeepMs };
 }
 
 /** The maintenance loop over a lakehouse that `serve` (or `maintain`) already wired; it runs retention when given one. */

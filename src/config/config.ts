@@ -51,6 +51,8 @@ export interface Config {
   maintenanceWindowMs: number;
   /** How long the file of a retired partition stays in the object store (queries may still read it), ms. */
   retiredGraceMs: number;
+  /** How long the partition build log (partition_builds: one row per build, on every node) keeps a row, ms. */
+  buildLogKeepMs: number;
   /** Retention per stream kind (docs/retention.md), days; a policy set by SQL (set_retention_policy) wins. */
   retentionLogDays: number;
   retentionMetricsDays: number;
@@ -93,6 +95,7 @@ const DEFAULTS: Config = {
   maintenanceWindowMs: 3_600_000,
   // Longer than a query's lease on its files (10 minutes).
   retiredGraceMs: 15 * 60_000,
+  buildLogKeepMs: 7 * 86_400_000,
   retentionLogDays: 90,
   retentionMetricsDays: 90,
   retentionSpansDays: 7,

@@ -20,6 +20,8 @@ export interface MaintenanceOptions {
   windowMs: number;
   /** How long a retired partition's file stays readable before it is deleted (longer than a query's lease). */
   retiredGraceMs: number;
+  /** How long a partition build log row is kept (default 7 days). */
+  buildLogKeepMs?: number;
   /** Runs kept by history() (default 100). */
   historySize?: number;
 }
@@ -35,6 +37,8 @@ export interface MaintenanceRun {
   merged: { viewSet: string; begin: number; end: number; replaced: number }[];
   /** Retired partition files deleted from the object store. */
   deleted: number;
+  /** Build log rows older than buildLogKeepMs deleted. */
+  buildLogPruned?: number;
   /** What the retention step did (when the loop runs retention): blocks deleted by a run, payloads deleted. */
   retention?: { runId?: string; blocks: number; objectsDeleted: number };
   /** Steps that failed (the others still ran). */
@@ -123,6 +127,9 @@ export class Maintenance {
       }
       for (const name of names) await this.step(run, `merge ${name}`, () => this.mergeClosedHours(run, name, from));
       await this.step(run, 'delete retired', () => this.deleteRetired(run));
+      await this.step(run, 'prune build log', async () => {
+        run.buildLogPruned = await catalog.pruneBuildLog((Date.now() - (this.deps.options.buildLogKeepMs ?? 7 * 86_400_000)) * 1000);
+      });
       const { retention } = this.deps;
       if (retention) {
         await this.step(run, 'retention', async () => {

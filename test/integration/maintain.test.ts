@@ -51,4 +51,25 @@ describe('maintenance in sirius serve and sirius maintain', () => {
       await service.close();
     }
   });
+
+  it('keeps the partition build log bounded: rows older than SIRIUS_BUILD_LOG_KEEP_MS go', async () => {
+    server = await startTestServer({ maintenanceIntervalMs: 0 });
+    expect((await send(server, 13)).acknowledged).toBe(true);
+    const catalog = server.sirius.ingest.catalog;
+    const keepAll = await startMaintain({ ...server.config, buildLogKeepMs: 86_400_000 }, silentLogger(), true);
+    await keepAll.close();
+    const logged = (await catalog.listPartitionBuilds()).length;
+    expect(logged).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 5));
+    const keepNone = await startMaintain({ ...server.config, buildLogKeepMs: 1 }, silentLogger(), true);
+    try {
+      const [run] = keepNone.maintenance.history();
+      expect(run.errors).toEqual([]);
+      expect(run.buildLogPruned).toBe(logged);
+      expect(await catalog.listPartitionBuilds()).toEqual([]);
+      expect((await catalog.listPartitions({ viewSet: 'log_entries' })).length).toBeGreaterThan(0);
+    } finally {
+      await keepNone.close();
+    }
+  });
 });

@@ -43,7 +43,8 @@ describe('node-postgres, extended protocol', () => {
     try {
       const sql = "SELECT $1::text || 'x' AS t, $2::int * 2 AS i, $3::numeric * 2 AS n, upper($1::text) AS u, 5 AS five";
       // one named statement: values, then NULLs, then values again
-      for (const values of [['a', 1, '1.5'], [null, null, null], ['b', 2, '2.25'], ['c', null, null]]) {
+      const rounds: (string | number | null)[][] = [['a', 1, '1.5'], [null, null, null], ['b', 2, '2.25'], ['c', null, null]];
+      for (const values of rounds) {
         const [mine, theirs] = await Promise.all([client, ref].map((c) => c.query({ name: 'folds', text: sql, values })));
         expect(mine.rows, JSON.stringify(values)).toEqual(theirs.rows);
         expect(mine.fields.map((f) => f.dataTypeID)).toEqual(theirs.fields.map((f) => f.dataTypeID));

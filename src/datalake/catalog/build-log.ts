@@ -50,6 +50,7 @@ function where(filter: PartitionBuildFilter, param: (i: number) => string): { sq
 export const pgBuildLog = {
   insert: (s: string, ts: (e: string) => string): string =>
     `INSERT INTO ${s}.partition_builds (${COLUMNS.join(', ')}) VALUES ($1, $2, ${ts('$3')}, ${ts('$4')}, $5, $6, $7, $8, $9)`,
+  prune: (s: string, ts: (e: string) => string): string => `DELETE FROM ${s}.partition_builds WHERE built_at < ${ts('$1')}`,
   list(s: string, filter: PartitionBuildFilter): { sql: string; params: string[] } {
     const w = where(filter, (i) => `$${i}`);
     const us = (c: string): string => `(extract(epoch from ${c}) * 1000000)::int8 AS ${c}`;
@@ -64,6 +65,7 @@ export const pgBuildLog = {
 /** SQLite: times are µs integers already. */
 export const sqliteBuildLog = {
   insert: `INSERT INTO partition_builds (${COLUMNS.join(', ')}, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  prune: 'DELETE FROM partition_builds WHERE built_at < ?',
   list(filter: PartitionBuildFilter): { sql: string; params: string[] } {
     const w = where(filter, () => '?');
     return { sql: `SELECT ${COLUMNS.join(', ')}, built_at FROM partition_builds ${w.sql} ORDER BY built_at, rowid`, params: w.params };

@@ -108,6 +108,8 @@ export interface Catalog {
    * node, kept when the partition is retired or deleted; ordered by built_at.
    */
   listPartitionBuilds(filter?: PartitionBuildFilter): Promise<PartitionBuildRow[]>;
+  /** Deletes the build log rows older than `builtBefore` (µs); returns how many (the maintenance loop keeps the log bounded). */
+  pruneBuildLog(builtBefore: Micros): Promise<number>;
   /** Ordered by (begin_insert_time, created_at). */
   listPartitions(filter: PartitionFilter): Promise<PartitionRow[]>;
   /** Retires the matching live partitions and returns them. */

@@ -227,6 +227,10 @@ export class PgCatalog implements Catalog {
     });
   }
 
+  async pruneBuildLog(builtBefore: Micros): Promise<number> {
+    return (await this.query('pruneBuildLog', pgBuildLog.prune(this.s, ts), [builtBefore])).rowCount ?? 0;
+  }
+
   async listPartitionBuilds(filter: PartitionBuildFilter = {}): Promise<PartitionBuildRow[]> {
     const q = pgBuildLog.list(this.s, filter);
     return (await this.query('listPartitionBuilds', q.sql, q.params)).rows.map(buildFromRow);

@@ -207,6 +207,10 @@ export class SqliteCatalog implements Catalog {
     );
   }
 
+  async pruneBuildLog(builtBefore: Micros): Promise<number> {
+    return this.guard('pruneBuildLog', () => this.stmt(sqliteBuildLog.prune).run(builtBefore).changes);
+  }
+
   async listPartitionBuilds(filter: PartitionBuildFilter = {}): Promise<PartitionBuildRow[]> {
     const q = sqliteBuildLog.list(filter);
     return this.read('listPartitionBuilds', q).map(buildFromRow);

@@ -66,6 +66,18 @@ export function buildLogContract(env: () => Env): void {
       expect((await catalog.listPartitionBuilds()).filter((b) => b.instance_id === instance)).toHaveLength(2);
     });
 
+    it('prunes rows built before a time, and only those', async () => {
+      const { catalog } = env();
+      const instance = randomUUID();
+      await catalog.upsertPartition(newPartition({ instance_id: instance }));
+      const [row] = await catalog.listPartitionBuilds({ instanceId: instance });
+      expect(await catalog.pruneBuildLog(row.built_at)).toBeGreaterThanOrEqual(0); // strictly before: this row stays
+      expect(await catalog.listPartitionBuilds({ instanceId: instance })).toHaveLength(1);
+      expect(await catalog.pruneBuildLog(row.built_at + 1)).toBeGreaterThanOrEqual(1);
+      expect(await catalog.listPartitionBuilds({ instanceId: instance })).toEqual([]);
+      expect((await catalog.listPartitions({ viewSet: 'log_entries', instanceId: instance })).length).toBe(1); // the partition itself stays
+    });
+
     it('is shared by every catalog instance on the same database', async () => {
       const { catalog, open } = env();
       const other = await open(); // closed by the contract's afterAll
