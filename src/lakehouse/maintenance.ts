@@ -67,8 +67,13 @@ export interface MaintenanceDeps {
  * the grace period; with retention wired in, it also runs retention when due
  * (src/retention). Its history is an in-memory list (history()), also logged.
  */
+/** How far before the window the loop looks for hours that queries built minute by minute, and how often. */
+const BACKLOG_US = 7 * 24 * MERGE_WIDTH_US;
+const BACKLOG_EVERY_MS = 10 * 60_000;
+
 export class Maintenance {
   private readonly runs: MaintenanceRun[] = [];
+  private lastBacklog = -Infinity;
   private timer?: NodeJS.Timeout;
   private current?: Promise<MaintenanceRun>;
   private stopped = true;
@@ -126,6 +131,10 @@ export class Maintenance {
         });
       }
       for (const name of names) await this.step(run, `merge ${name}`, () => this.mergeClosedHours(run, name, from));
+      if (Date.now() - this.lastBacklog >= BACKLOG_EVERY_MS) {
+        this.lastBacklog = Date.now();
+        for (const name of names) await this.step(run, `merge older ${name}`, () => this.mergeOlderHours(run, name, from));
+      }
       await this.step(run, 'delete retired', () => this.deleteRetired(run));
       await this.step(run, 'prune build log', async () => {
         run.buildLogPruned = await catalog.pruneBuildLog((Date.now() - (this.deps.options.buildLogKeepMs ?? 7 * 86_400_000)) * 1000);
@@ -161,6 +170,28 @@ export class Maintenance {
     const view = this.deps.lakehouse.findView(name);
     if (!view || view.source !== 'blocks' || view.sliceWidth >= MERGE_WIDTH_US) return;
     for (let begin = from; begin + MERGE_WIDTH_US <= run.watermark + 1; begin += MERGE_WIDTH_US) {
+      const outcome = await this.deps.lakehouse.merge(name, begin, begin + MERGE_WIDTH_US);
+      if ('merged' in outcome) run.merged.push({ viewSet: name, begin, end: begin + MERGE_WIDTH_US, replaced: outcome.replaced });
+    }
+  }
+
+  /**
+   * Hours before the window that a query built minute by minute (a dashboard over last week): merged
+   * like recent ones once complete, so the next query over them opens one file per hour, not sixty.
+   * Only hours holding at least two minute partitions are tried.
+   */
+  private async mergeOlderHours(run: MaintenanceRun, name: string, from: number): Promise<void> {
+    const view = this.deps.lakehouse.findView(name);
+    if (!view || view.source !== 'blocks' || view.sliceWidth >= MERGE_WIDTH_US) return;
+    const parts = await this.deps.catalog.listPartitions({ viewSet: name, instanceId: 'global', insertTimeBegin: from - BACKLOG_US, insertTimeEnd: from });
+    const minutesPerHour = new Map<number, number>();
+    for (const p of parts) {
+      if (p.end_insert_time - p.begin_insert_time !== view.sliceWidth) continue;
+      const hour = alignDown(p.begin_insert_time, MERGE_WIDTH_US);
+      minutesPerHour.set(hour, (minutesPerHour.get(hour) ?? 0) + 1);
+    }
+    for (const [begin, n] of [...minutesPerHour].sort((a, b) => a[0] - b[0])) {
+      if (n < 2) continue;
       const outcome = await this.deps.lakehouse.merge(name, begin, begin + MERGE_WIDTH_US);
       if ('merged' in outcome) run.merged.push({ viewSet: name, begin, end: begin + MERGE_WIDTH_US, replaced: outcome.replaced });
     }

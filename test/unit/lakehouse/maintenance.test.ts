@@ -103,6 +103,23 @@ describe.each(CATALOG_KINDS)('maintenance loop, %s catalog', (kind) => {
     expect((await maintenance(h).runOnce()).merged).toEqual([]);
   });
 
+  it('merges an hour before the window that a query built minute by minute', async () => {
+    h = await createHarness(kind);
+    const H = futureHour();
+    await fillHour(h, H);
+    // the window is one hour, and the clock is days later: H lies before the window, nothing rebuilds it
+    const p = await TestProcess.create(h);
+    await h.setInsertClock(H + 50 * HOUR);
+    await p.logBlock(logEvents(1, 20_000_000_000));
+    const hourRange = { begin: TIME0, end: TIME0 + 1_000_000_000 };
+    const before = await allRows(h, 'log_entries', LOG_SELECT, 'time, block_id, msg', hourRange);
+    expect(before.files).toBe(3);
+    const run = await maintenance(h, { windowMs: 3_600_000 }).runOnce();
+    expect(run.errors).toEqual([]);
+    expect(run.merged).toContainEqual({ viewSet: 'log_entries', begin: H, end: H + HOUR, replaced: 3 });
+    expect(await allRows(h, 'log_entries', LOG_SELECT, 'time, block_id, msg', hourRange)).toEqual({ files: 1, rows: before.rows });
+  });
+
   it('deletes retired files from the store only after the grace period', async () => {
     h = await createHarness(kind);
     const H = futureHour();
