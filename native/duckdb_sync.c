@@ -1,13 +1,17 @@
 /*
- * Synchronous companions to @duckdb/node-bindings for small results.
+ * Synchronous companions to @duckdb/node-bindings.
  *
  * node-bindings runs duckdb_execute_pending and duckdb_fetch_chunk on libuv's
- * thread pool; each hop costs ~100 µs, three per `SELECT 1`. Sirius runs a
- * query's tasks on the calling thread within a small budget first (the
- * bindings' own pending_execute_task), and when the result is ready these
+ * thread pool; each hop costs ~100 µs, three per `SELECT 1`. Sirius polls a
+ * query that DuckDB's own threads run for a small budget first (the
+ * bindings' pending_execute_check_state), and when the result is ready these
  * functions finish it on the calling thread. They take and return the
  * bindings' own externals (same type tags, same ownership rules), so the
  * node-api classes keep working on the results. See docs/decisions.md.
+ *
+ * assignStrings fills a VARCHAR vector from one UTF-8 buffer in one call
+ * (the bindings take one JavaScript string per call): the Parquet writer's
+ * formatted log messages.
  */
 #include <node_api.h>
 #include <stdbool.h>
@@ -21,6 +25,7 @@ typedef enum { DuckDBSuccess = 0, DuckDBError = 1 } duckdb_state;
 typedef struct _duckdb_pending_result { void *internal_ptr; } *duckdb_pending_result;
 typedef struct _duckdb_data_chunk { void *internal_ptr; } *duckdb_data_chunk;
 typedef struct _duckdb_connection { void *internal_ptr; } *duckdb_connection;
+typedef struct _duckdb_vector { void *internal_ptr; } *duckdb_vector;
 typedef struct {
   idx_t deprecated_column_count;
   idx_t deprecated_row_count;
@@ -37,6 +42,7 @@ void duckdb_destroy_data_chunk(duckdb_data_chunk *chunk);
 const char *duckdb_result_error(duckdb_result *result);
 bool duckdb_execution_is_finished(duckdb_connection con);
 void *duckdb_malloc(size_t size);
+void duckdb_vector_assign_string_element_len(duckdb_vector vector, idx_t index, const char *str, idx_t str_len);
 void duckdb_free(void *ptr);
 
 /* The type tags @duckdb/node-bindings puts on its externals (bindings/src/externals.h). */
@@ -44,6 +50,7 @@ static const napi_type_tag PendingResultTag = {0x257E88ECE8294FECULL, 0xB64963BB
 static const napi_type_tag ResultTag = {0x08F7FE3AE12345E5ULL, 0x8733310DC29372D9ULL};
 static const napi_type_tag DataChunkTag = {0x2C7537AB063A4296ULL, 0xB1E70F08B0BBD1A3ULL};
 static const napi_type_tag ConnectionTag = {0x922B9BF54AB04DFCULL, 0x8A258578D371DB71ULL};
+static const napi_type_tag VectorTag = {0x9FE56DE8E3124D07ULL, 0x9ABF31145EDE1C9EULL};
 
 static void *external_data(napi_env env, napi_value value, const napi_type_tag *tag, const char *what) {
   bool ok = false;
@@ -160,12 +167,65 @@ static napi_value execution_is_finished(napi_env env, napi_callback_info info) {
   return answer;
 }
 
+/* The elements of a typed array argument of the given type; false (a TypeError thrown) for anything else. */
+static bool typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length, const char *what) {
+  bool is = false;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, value, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok || type != want) {
+    napi_throw_type_error(env, NULL, what);
+    return false;
+  }
+  return true;
+}
+
+/*
+ * assignStrings(vector, rows: Uint32Array, bytes: Uint8Array, ends: Uint32Array, count): undefined —
+ * element rows[k] of the VARCHAR vector becomes bytes[ends[k - 1] .. ends[k]) (from 0 for k = 0).
+ */
+static napi_value assign_strings(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5) {
+    napi_throw_type_error(env, NULL, "assignStrings takes (vector, rows, bytes, ends, count)");
+    return NULL;
+  }
+  duckdb_vector vector = external_data(env, argv[0], &VectorTag, "Invalid vector argument");
+  if (!vector) return NULL;
+  size_t nrows = 0, nbytes = 0, nends = 0;
+  void *rows_data = NULL, *bytes_data = NULL, *ends_data = NULL;
+  if (!typed_array(env, argv[1], napi_uint32_array, &rows_data, &nrows, "rows must be a Uint32Array") ||
+      !typed_array(env, argv[2], napi_uint8_array, &bytes_data, &nbytes, "bytes must be a Uint8Array") ||
+      !typed_array(env, argv[3], napi_uint32_array, &ends_data, &nends, "ends must be a Uint32Array")) {
+    return NULL;
+  }
+  const uint32_t *rows = rows_data;
+  const char *bytes = bytes_data;
+  const uint32_t *ends = ends_data;
+  uint32_t count = 0;
+  if (napi_get_value_uint32(env, argv[4], &count) != napi_ok || count > nrows || count > nends) {
+    napi_throw_range_error(env, NULL, "assignStrings: count exceeds rows or ends");
+    return NULL;
+  }
+  uint32_t start = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    if (ends[k] < start || ends[k] > nbytes) {
+      napi_throw_range_error(env, NULL, "assignStrings: ends must rise within bytes");
+      return NULL;
+    }
+    duckdb_vector_assign_string_element_len(vector, rows[k], bytes + start, ends[k] - start);
+    start = ends[k];
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"executePending", NULL, execute_pending, NULL, NULL, NULL, napi_default, NULL},
     {"fetchChunk", NULL, fetch_chunk, NULL, NULL, NULL, napi_default, NULL},
     {"resultError", NULL, result_error, NULL, NULL, NULL, napi_default, NULL},
     {"executionIsFinished", NULL, execution_is_finished, NULL, NULL, NULL, napi_default, NULL},
+    {"assignStrings", NULL, assign_strings, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -13,6 +13,8 @@ export interface SyncAddon {
   /** The error that ended a result, if any: the bindings' fetch_chunk answers null for it. */
   resultError(result: duckdb.Result): string | null;
   executionIsFinished(connection: duckdb.Connection): boolean;
+  /** Element rows[k] of a VARCHAR vector ← bytes[ends[k-1], ends[k]) (UTF-8), for k < count: one call for a chunk's strings. */
+  assignStrings(vector: duckdb.Vector, rows: Uint32Array, bytes: Uint8Array, ends: Uint32Array, count: number): void;
 }
 
 function load(): SyncAddon {

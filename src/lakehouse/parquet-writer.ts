@@ -1,6 +1,7 @@
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBTableFunction, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, TEXT_ID, type Dictionary, type Runs, type StagedRows, type Texts } from '../views/index.js';
+import { syncAddon } from '../engine/sync-addon.js';
 import { planColumn, sqlString, type ColumnPlan, type Strategy } from './column-plan.js';
 
 /**
@@ -115,6 +116,10 @@ function registerScan(conn: DuckDBConnection): void {
 /** Reused conversion buffers, one chunk long. */
 class Scratch {
   readonly f64 = new Float64Array(CHUNK);
+  /** The inline texts of a chunk: their rows, their UTF-8 bytes end to end, where each ends. */
+  readonly textRows = new Uint32Array(CHUNK);
+  readonly textEnds = new Uint32Array(CHUNK);
+  textBytes: Uint8Array = new Uint8Array(64 * 1024);
   readonly bytes = new ArrayBuffer(CHUNK * 8);
   readonly u8 = new Uint8Array(this.bytes);
   readonly u16 = new Uint16Array(this.bytes);
@@ -138,19 +143,37 @@ function fillVector(vector: duckdb.Vector, plan: ColumnPlan, rows: StagedRows, c
   else if (texts) setValidity(vector, n, s, (i) => (data as Uint32Array)[off + i] !== TEXT_ID);
 }
 
-/** The inline texts of rows [off, off+n), NULL elsewhere: one call into DuckDB per text. */
+const utf8 = new TextEncoder();
+
+/**
+ * The inline texts of rows [off, off+n), NULL elsewhere: encoded end to end into one buffer and
+ * handed to DuckDB in one call (native assignStrings; one call per text cost ~1.3 µs each).
+ */
 function fillTexts(vector: duckdb.Vector, texts: Texts, off: number, n: number, s: Scratch): void {
   const { rows, values } = texts;
   const words = s.validity;
   words.fill(0);
-  let k = firstAtOrAfter(rows, off);
-  for (; k < rows.length && rows[k] < off + n; k++) {
+  let count = 0;
+  let used = 0;
+  for (let k = firstAtOrAfter(rows, off); k < rows.length && rows[k] < off + n; k++) {
     const i = rows[k] - off;
-    duckdb.vector_assign_string_element(vector, i, values[k]);
+    const text = values[k];
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (s.textBytes.length - used < text.length * 3) s.textBytes = grow(s.textBytes, used + text.length * 3);
+    used += utf8.encodeInto(text, s.textBytes.subarray(used)).written;
+    s.textRows[count] = i;
+    s.textEnds[count++] = used;
     words[i >>> 5] |= 1 << (i & 31);
   }
+  if (count > 0) syncAddon.assignStrings(vector, s.textRows, s.textBytes, s.textEnds, count);
   duckdb.vector_ensure_validity_writable(vector);
   duckdb.copy_data_to_vector_validity(vector, 0, words.buffer, 0, Math.ceil(n / 64) * 8);
+}
+
+function grow(bytes: Uint8Array, atLeast: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(atLeast, bytes.length * 2));
+  bigger.set(bytes);
+  return bigger;
 }
 
 function firstAtOrAfter(rows: number[], row: number): number {

@@ -122,6 +122,21 @@ describe('writeParquet', () => {
     );
   });
 
+  it('writes inline texts of any UTF-8 and any length exactly (one buffer per chunk)', async () => {
+    const cols: StageColumn[] = [{ name: 'msg', kind: 'str', type: 'VARCHAR', texts: true }];
+    const rows = new StagedRows(cols);
+    const count = 2 * 2048 + 7;
+    rows.grow(count);
+    const big = 'é✓😀x'.repeat(30_000); // ~300 KB of UTF-8 in one text: the chunk's buffer grows
+    const text = (k: number): string => (k === 2100 ? big : `${k} — naïve 中文 😀 ${'·'.repeat(k % 50)}`);
+    for (let k = 0; k < count; k++) {
+      if (k % 4 === 3) rows.setString('msg', k, 'static');
+      else rows.setText('msg', k, k % 11 === 0 ? '' : text(k));
+    }
+    const got = await roundTrip(rows, 'msg');
+    got.forEach((row, k) => expect(row.msg, `row ${k}`).toBe(k % 4 === 3 ? 'static' : k % 11 === 0 ? '' : text(k)));
+  });
+
   it('keeps what the connection had: TEMP tables of a large dictionary are dropped', async () => {
     const rows = new StagedRows([{ name: 'big', kind: 'str', type: 'VARCHAR' }]);
     const at = rows.grow(ENUM_LIMIT + 1);
