@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { pgColumnNames } from '../pgcatalog/column-names.js';
 import { emptyRelationSql, quoteIdent, VIEW_SETS, type BlockViewSet, type EventRange } from '../views/index.js';
 import { toPgError } from '../engine/errors.js';
+import { astJson } from '../sql/duck-parser.js';
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 
@@ -221,11 +222,9 @@ function groupTarget(g: Json, items: Item[]): number {
     const byAlias = items.findIndex((i) => i.node.alias === names[0]);
     if (byAlias >= 0) return byAlias;
   }
-  const shape = canonical(g);
-  return items.findIndex((i) => canonical({ ...i.node, alias: '' }) === shape);
+  const shape = astJson(g);
+  return items.findIndex((i) => astJson({ ...i.node, alias: '' }) === shape);
 }
-
-const canonical = (n: unknown): string => JSON.stringify(n, (k, v: unknown) => (k === 'query_location' ? undefined : v));
 
 /** A definition without top-level aggregates that DuckDB still plans as one (an aggregate inside an expression). */
 async function refuseHiddenAggregates(conn: DuckDBConnection, sql: string): Promise<void> {
@@ -258,7 +257,7 @@ async function serialize(conn: DuckDBConnection, sql: string): Promise<{ stateme
 }
 
 async function deserialize(conn: DuckDBConnection, ast: Json): Promise<string> {
-  return String((await conn.runAndReadAll(`SELECT json_deserialize_sql(${literal(JSON.stringify(ast))})`)).getRows()[0][0]);
+  return String((await conn.runAndReadAll(`SELECT json_deserialize_sql(${literal(astJson(ast))})`)).getRows()[0][0]);
 }
 
 /** `onError`: how a statement that does not bind is reported (default: DuckDB's error, mapped to its SQLSTATE). */

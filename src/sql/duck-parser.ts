@@ -108,8 +108,7 @@ export class DuckSqlParser {
 
   /** The SQL text of a parsed statement (json_deserialize_sql), e.g. after its tree was rewritten. */
   toSql(statement: AstNode): Promise<string> {
-    // "no location" is UINT64_MAX, which JSON.parse rounded: leave it out (DuckDB defaults it)
-    const json = JSON.stringify({ error: false, statements: [statement] }, (k, v: unknown) => (k === 'query_location' && typeof v === 'number' && v > Number.MAX_SAFE_INTEGER ? undefined : v));
+    const json = astJson({ error: false, statements: [statement] });
     return this.parseQueue.run(async () => {
       const reader = await this.parseConn.runAndReadAll(`SELECT json_deserialize_sql('${json.replaceAll("'", "''")}')`);
       return String(reader.getRows()[0][0]);
@@ -184,6 +183,14 @@ const CAST_TYPE_SOURCE: Record<CastTarget, number> = { TIMESTAMPTZ: 3, DATE: 4, 
 /** Locations are irrelevant to a value, and JSON.parse has rounded UINT64_MAX ones into invalid values. */
 function withoutLocations(key: string, value: unknown): unknown {
   return key === 'query_location' ? 0 : value;
+}
+
+/**
+ * A parse tree (or part of one) as JSON that json_deserialize_sql accepts, with every location
+ * zeroed: also a canonical form, to compare two expressions whatever their place in the text.
+ */
+export function astJson(tree: unknown): string {
+  return JSON.stringify(tree, withoutLocations);
 }
 
 function toSafeNumber(v: unknown): number | null {
