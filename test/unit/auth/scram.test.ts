@@ -120,7 +120,7 @@ describe('SCRAM channel binding and tampering', () => {
   }
 
   it('rejects a final nonce that is not the client nonce followed by ours', async () => {
-    const err = await tamperedFinal((f) => f.replace(/,r=([^,]*)/, (_, r: string) => `,r=${r.slice(0, -1)}X`));
+    const err = await tamperedFinal((f) => f.replace(/,r=([^,]*)/, (_, r: string) => `,r=${r.slice(0, -1)}${r.endsWith('X') ? 'Y' : 'X'}`));
     expect(err).toMatchObject({ code: '08P01', severity: 'FATAL', message: 'invalid SCRAM response', detail: 'Nonce does not match.' });
   });
 
