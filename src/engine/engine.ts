@@ -36,6 +36,9 @@ export class Engine {
   /** Statements DuckDB prepared, in every session (system views, tests). */
   readonly counters = { prepares: 0 };
 
+  /** Bumped by every statement that may define or drop a function or macro (server/constant-results.ts). */
+  functionVersion = 0;
+
   /** DuckDB's worker threads besides the caller's: without one, nothing runs a statement the caller only polls. */
   get workerThreads(): number {
     return this.workers;
@@ -145,6 +148,20 @@ export class EngineSession {
   /** Marks that something changed: every session's cached statements are stale. */
   changed(): void {
     this.engine.generation++;
+  }
+
+  /** Marks that a function or macro may have been defined or dropped: name lookups are stale. */
+  functionsChanged(): void {
+    this.engine.functionVersion++;
+  }
+
+  get functionVersion(): number {
+    return this.engine.functionVersion;
+  }
+
+  /** The same object for every session of one engine (a cache key). */
+  get instanceKey(): object {
+    return this.engine;
   }
 
   async prepare(sql: string): Promise<DuckDBPreparedStatement> {

@@ -14,6 +14,7 @@ import { bindViews, viewVersions } from './views.js';
 import { runAdminCalls } from './admin-calls.js';
 import { bindInstanceParams } from './instance-params.js';
 import { bindNumericScales } from './numeric-params.js';
+import { constantCounters, keepResult, mayDefineFunctions } from './constant-results.js';
 
 /**
  * Runs a portal: starts it on first Execute, then streams DataRows until the
@@ -63,6 +64,14 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
     return;
   }
   if (target.kind !== 'duck') return;
+  const query = portal.query;
+  const generation = session.engine.generation;
+  const current = query.generation === generation;
+  if (query.kept && current) {
+    constantCounters.replayed++;
+    portal.stream = query.kept.stream();
+    return;
+  }
   await session.parkOpenPortals(portal);
   let stmt = target.stmt;
   const formats = expandFormats(portal.paramFormats, portal.params.length, 'parameter formats', 'parameters');
@@ -85,6 +94,11 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
     stmt = (key && portal.query.bound.take(key)) || (await session.engine.prepare(sql));
     portal.ownStatement = stmt;
     portal.ownKey = key;
+  } else if (!current) {
+    // prepared before a change in some session (schema, search_path, a function…): PostgreSQL plans it again,
+    // and DuckDB does not always bind it again by itself (a statement without parameters keeps its old names)
+    stmt = await session.engine.prepare(sql);
+    query.renew(stmt, generation);
   }
   stmt.clearBindings();
   // view_instance parameters are not DuckDB's: bindOrder says which client parameter each of DuckDB's is
@@ -97,7 +111,17 @@ async function startPortal(conn: Connection, session: Session, portal: Portal): 
   // a statement over telemetry views scans partitions: it is long, so this thread does not wait for it
   portal.stream = await session.engine.execute(stmt, portal.query.sql, { mayWaitHere: !views });
   checkResultShape(portal);
-  if (!readsOnly(portal.query.statementKind)) session.engine.changed();
+  if (!readsOnly(query.statementKind)) {
+    session.engine.changed();
+    if (mayDefineFunctions(query.sql)) session.engine.functionsChanged();
+  }
+  if (query.constant && current) {
+    const { kept, stream } = await keepResult(portal.stream);
+    portal.stream = stream;
+    // kept only if nothing changed while it ran: the rows are those of this generation
+    if (session.engine.generation === generation) query.kept = kept;
+    query.constant = kept !== null;
+  }
 }
 
 

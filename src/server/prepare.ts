@@ -20,6 +20,7 @@ import type { FoundViews } from '../sql/views-in-query.js';
 import { allowedInFailedTransaction, commandColumns } from './session-commands.js';
 import { highestParameter, instanceParamRefs, renumberParameters } from '../sql/view-instance-params.js';
 import { clientParamOids, paramLayout, type ParamLayout } from './instance-params.js';
+import { isConstantStatement, type ConstantResult } from './constant-results.js';
 
 /**
  * The query handler's view of a statement, between Parse and Execute: its
@@ -44,6 +45,8 @@ export type Target =
   | { kind: 'duck'; stmt: DuckDBPreparedStatement; sql: string };
 
 export class PreparedQuery {
+  /** Statements replaced by renew() while a portal might still read their results. */
+  private readonly retired: DuckDBPreparedStatement[] = [];
   /** Set when the statement came from (and goes back to) the session's statement cache. */
   recycle: (() => void) | null = null;
   /** The owner (statement slot or simple query) plus every portal bound from it. */
@@ -62,6 +65,10 @@ export class PreparedQuery {
   bindOrder: number[] | null = null;
   /** Parameters (DuckDB's numbering) cast to unconstrained numeric: each Execute prepares the text with their values' scales. */
   numericParams: ReadonlySet<number> = new Set();
+  /** Reads no relation and calls only pure functions (server/constant-results.ts): its rows can be kept. */
+  constant = false;
+  /** The rows of a constant statement, kept at its first execution in the generation it was prepared in. */
+  kept: ConstantResult | null = null;
 
   constructor(
     readonly sql: string,
@@ -91,7 +98,25 @@ export class PreparedQuery {
     else this.destroy();
   }
 
+  /**
+   * The statement prepared again after a change (a later engine generation) replaces the old one. A portal
+   * may still be reading a result of the old one: that one is freed with the query.
+   */
+  renew(stmt: DuckDBPreparedStatement, generation: number): void {
+    if (this.target.kind !== 'duck') throw new Error('only a DuckDB statement can be prepared again');
+    // the owner and the portal being started: nobody else can be running the old statement
+    if (this.refs <= 2) this.target.stmt.destroySync();
+    else this.retired.push(this.target.stmt);
+    this.target.stmt = stmt;
+    this.generation = generation;
+    // names it calls may mean other functions now: not replayed before it is analysed again
+    this.constant = false;
+    this.kept = null;
+  }
+
   destroy(): void {
+    this.kept = null;
+    for (const stmt of this.retired.splice(0)) stmt.destroySync();
     this.bound.close();
     if (this.target.kind === 'duck') this.target.stmt.destroySync();
   }
@@ -152,6 +177,9 @@ async function prepareUncached(session: Session, sql: string, declared: number[]
   query.views = views;
   query.admin = admin;
   query.uncacheable = setConfig;
+  if (session.views && !views && !admin && query.columns && query.paramOids.length === 0) {
+    query.constant = await isConstantStatement(session.views.parser, session.engine, duckSql);
+  }
   return query;
 }
 
