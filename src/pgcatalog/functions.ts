@@ -30,8 +30,11 @@ const MACROS: readonly string[] = [
   `version() AS ${lit(VERSION_STRING)}`,
   `current_database() AS ${DB}`,
   `current_catalog() AS ${DB}`,
-  `current_schema() AS 'public'`,
-  `current_schemas(include_implicit) AS CASE WHEN include_implicit THEN ['pg_catalog', 'public'] ELSE ['public'] END`,
+  // the schemas the session's search_path finds, in order (server/search-path.ts); pg_catalog is searched even when not listed
+  `current_schema() AS (SELECT sirius_set.setting FROM ${SETTINGS_TABLE} sirius_set WHERE sirius_set.name = '@schema' ORDER BY CAST(sirius_set.description AS INTEGER) LIMIT 1)`,
+  `current_schemas(include_implicit) AS (SELECT CASE WHEN include_implicit AND NOT list_contains(sirius_sp.l, 'pg_catalog') THEN ['pg_catalog'] || sirius_sp.l ELSE sirius_sp.l END
+     FROM (SELECT coalesce(list(sirius_set.setting ORDER BY CAST(sirius_set.description AS INTEGER)), CAST([] AS VARCHAR[])) AS l
+       FROM ${SETTINGS_TABLE} sirius_set WHERE sirius_set.name = '@schema') sirius_sp)`,
   `current_setting(setting_name) AS coalesce((SELECT sirius_set.setting FROM ${SETTINGS_TABLE} sirius_set WHERE lower(sirius_set.name) = lower(setting_name)),
      error('unrecognized configuration parameter "' || setting_name || '"')),
    (setting_name, missing_ok) AS (SELECT sirius_set.setting FROM ${SETTINGS_TABLE} sirius_set WHERE lower(sirius_set.name) = lower(setting_name))`,

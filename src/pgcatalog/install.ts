@@ -88,10 +88,18 @@ export function viewsSql(): string[] {
 
 const synced = new WeakMap<EngineSession, string>();
 
-/** Copies the session's settings into its settings table (what current_setting() and pg_settings read). */
-export async function syncSettings(engine: EngineSession, settings: SessionSettings, pid: number): Promise<void> {
+/** What the default search_path ('"$user", public') finds. */
+const DEFAULT_SCHEMAS: readonly string[] = ['public'];
+
+/**
+ * Copies the session's settings into its settings table (what current_setting() and pg_settings read),
+ * with the backend pid and the schemas its search path finds (rows '@schema': name, position), which
+ * current_schema() and current_schemas() read.
+ */
+export async function syncSettings(engine: EngineSession, settings: SessionSettings, pid: number, schemas: readonly string[] = DEFAULT_SCHEMAS): Promise<void> {
   const rows = settings.entries().map((e) => `(${lit(e.name)}, ${lit(e.setting)}, ${lit(e.description)})`);
   rows.push(`('@pid', '${pid}', NULL)`);
+  schemas.forEach((name, i) => rows.push(`('@schema', ${lit(name)}, '${i}')`));
   const values = rows.join(', ');
   if (synced.get(engine) === values) return;
   await engine.run(`DELETE FROM ${SETTINGS_TABLE}; INSERT INTO ${SETTINGS_TABLE} VALUES ${values}`);

@@ -46,7 +46,8 @@ export async function runSessionCommand(conn: Connection, session: Session, cmd:
   await session.syncTimeZone();
   // DuckDB folds time zone dependent constants ('2021-12-22'::TIMESTAMPTZ) into its plans: cached ones are stale now
   if (session.settings.timeZone().iana !== zoneBefore) session.engine.changed();
-  await session.syncCatalogSettings();
+  // a command with rows (SHOW, FETCH) changed no setting, and a query now would end the stream of its rows
+  if (!result.stream) await session.syncCatalogSettings();
   return result;
 }
 

@@ -5,6 +5,7 @@ import type { SessionSettings } from '../sql/settings.js';
 import type { TransactionStatus } from '../wire/backend.js';
 import type { Portal } from './portal.js';
 import type { PreparedQuery } from './prepare.js';
+import { SearchPathSync } from './search-path.js';
 import { StatementCache } from './statement-cache.js';
 import type { ViewsContext } from './views.js';
 
@@ -34,6 +35,8 @@ export class Session {
   readonly changedGlobals = new Set<string>();
   /** The TimeZone last given to this session's DuckDB connection. */
   private duckTimeZone = '';
+  /** The session's search_path, applied to its DuckDB connection. */
+  private readonly searchPath: SearchPathSync;
 
   constructor(
     readonly user: string,
@@ -42,7 +45,9 @@ export class Session {
     readonly settings: SessionSettings,
     readonly engine: EngineSession,
     private readonly onDestroy: () => void,
-  ) {}
+  ) {
+    this.searchPath = new SearchPathSync(engine, this.scratchCatalog);
+  }
 
   /** The session's private catalog for scratch tables (see docs/decisions.md). */
   get scratchCatalog(): string {
@@ -56,9 +61,14 @@ export class Session {
     await this.syncCatalogSettings();
   }
 
-  /** The pg_catalog emulation reads the session's settings from DuckDB (current_setting(), pg_settings). */
+  /**
+   * After any change of the session's settings (SET, RESET, set_config, COMMIT/ROLLBACK, startup): the
+   * search_path goes to DuckDB (server/search-path.ts), and the settings to the table the pg_catalog
+   * emulation reads (current_setting(), pg_settings, current_schemas()).
+   */
   async syncCatalogSettings(): Promise<void> {
-    await syncSettings(this.engine, this.settings, this.pid);
+    const schemas = await this.searchPath.sync(this.settings.get('search_path'));
+    await syncSettings(this.engine, this.settings, this.pid, schemas);
   }
 
   /**

@@ -1,5 +1,5 @@
 import {
-  MEMORY_KB, TIME_MS, anyString, boolCheck, enumCheck, intCheck, invalidValue, onlyBool, printableAscii, realCheck,
+  MEMORY_KB, TIME_MS, anyString, boolCheck, enumCheck, identifierListCheck, intCheck, invalidValue, onlyBool, printableAscii, realCheck,
   unsupportedValue, type ValueCheck,
 } from './settings-values.js';
 import { resolveTimeZone } from './timezone.js';
@@ -114,7 +114,7 @@ export const PARAMS: ParamDef[] = [
   { name: 'TimeZone', description: 'Sets the time zone for displaying and interpreting time stamps.', default: (c) => c.timeZone, reportable: true, stringType: true, check: timeZoneCheck },
 
   { name: 'extra_float_digits', description: 'Sets the number of digits displayed for floating-point values.', default: '1', check: intCheck(-15, 3) },
-  { name: 'search_path', description: 'Sets the schema search order for names that are not schema-qualified.', default: '"$user", public', list: 'quote', check: anyString },
+  { name: 'search_path', description: 'Sets the schema search order for names that are not schema-qualified.', default: '"$user", public', list: 'quote', check: identifierListCheck },
   timeoutMs('statement_timeout', 'Sets the maximum allowed duration of any statement.'),
   timeoutMs('lock_timeout', 'Sets the maximum allowed duration of any wait for a lock.'),
   timeoutMs('idle_in_transaction_session_timeout', 'Sets the maximum allowed idle time between queries, when in a transaction.'),

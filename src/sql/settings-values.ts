@@ -148,3 +148,54 @@ export const printableAscii: ValueCheck = (value) =>
     const cp = c.codePointAt(0)!;
     return '?'.repeat(cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
   });
+
+/**
+ * SplitIdentifierString (varlena.c) for a comma-separated list of identifiers such as search_path:
+ * unquoted names are folded to lower case (ASCII letters only, as downcase_identifier), `"…"` keeps case with `""` for a quote; null when the
+ * syntax is invalid. Like PostgreSQL it does not truncate to NAMEDATALEN: Sirius has no such limit.
+ */
+export function splitIdentifierList(value: string): string[] | null {
+  const names: string[] = [];
+  let i = skipSpace(value, 0);
+  if (i === value.length) return names;
+  for (;;) {
+    let name: string;
+    if (value[i] === '"') {
+      name = '';
+      for (i++; ; i += 2) {
+        const end = value.indexOf('"', i);
+        if (end < 0) return null;
+        name += value.slice(i, end);
+        i = end;
+        if (value[end + 1] !== '"') break;
+        name += '"';
+      }
+      i++;
+    } else {
+      const start = i;
+      while (i < value.length && value[i] !== ',' && !isSpace(value[i])) i++;
+      if (i === start) return null;
+      name = value.slice(start, i).replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    }
+    names.push(name);
+    i = skipSpace(value, i);
+    if (i === value.length) return names;
+    if (value[i] !== ',') return null;
+    i = skipSpace(value, i + 1);
+  }
+}
+
+/** search_path is a list of schema names: it must split (the schemas need not exist, as in PostgreSQL). */
+export const identifierListCheck: ValueCheck = (value, name) => {
+  if (!splitIdentifierList(value)) throw invalidValue(name, value, { detail: 'List syntax is invalid.' });
+  return value;
+};
+
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+}
+
+function skipSpace(s: string, i: number): number {
+  while (isSpace(s[i])) i++;
+  return i;
+}
