@@ -77,9 +77,12 @@ export class Connection {
           break;
         }
         if (!frame) break;
-        await this.dispatch(frame);
+        // Bind, Describe, Close and most Syncs complete without waiting: no promise hop for them
+        const pending = this.dispatch(frame);
+        if (pending) await pending;
       }
-      await this.flush();
+      const flushed = this.flush();
+      if (flushed) await flushed;
     } finally {
       this.busy = false;
       if (this.paused && this.reader.pending < MAX_PENDING_INPUT / 2 && this.phase !== 'closed') {
@@ -89,36 +92,45 @@ export class Connection {
     }
   }
 
-  private async dispatch(frame: Frame): Promise<void> {
+  /** Handles one frame; returns a promise only when the handler has to wait. */
+  private dispatch(frame: Frame): Promise<void> | void {
+    let pending: Promise<void> | void = undefined;
     try {
       if (this.phase === 'startup' || this.phase === 'auth') {
-        await handleStartupFrame(this, frame);
-        return;
-      }
-      const msg = decodeMessage(frame.type, frame.body);
-      if (msg.kind === 'query') {
-        this.skipToSync = false;
-        await handleSimpleQuery(this, msg.sql);
-      } else if (msg.kind === 'terminate') {
-        this.close();
-      } else if (msg.kind === 'password') {
-        throw PgError.protocol('unexpected password message: authentication is complete');
+        pending = handleStartupFrame(this, frame);
       } else {
-        await this.extended(msg);
+        const msg = decodeMessage(frame.type, frame.body);
+        if (msg.kind === 'query') {
+          this.skipToSync = false;
+          pending = handleSimpleQuery(this, msg.sql);
+        } else if (msg.kind === 'terminate') {
+          this.close();
+        } else if (msg.kind === 'password') {
+          throw PgError.protocol('unexpected password message: authentication is complete');
+        } else {
+          return this.extended(msg);
+        }
       }
     } catch (err) {
-      await this.fail(err);
+      return this.fail(err);
     }
+    return pending?.catch((err: unknown) => this.fail(err));
   }
 
-  private async extended(msg: Exclude<FrontendMessage, { kind: 'query' | 'terminate' | 'password' }>): Promise<void> {
+  private extended(msg: Exclude<FrontendMessage, { kind: 'query' | 'terminate' | 'password' }>): Promise<void> | void {
     if (this.skipToSync && msg.kind !== 'sync') return;
+    let pending: Promise<void> | void;
     try {
-      await handleExtended(this, msg);
+      pending = handleExtended(this, msg);
     } catch (err) {
-      await this.fail(err);
-      this.skipToSync = true;
+      return this.failExtended(err);
     }
+    return pending?.catch((err: unknown) => this.failExtended(err));
+  }
+
+  private async failExtended(err: unknown): Promise<void> {
+    await this.fail(err);
+    this.skipToSync = true;
   }
 
   /**
@@ -146,14 +158,14 @@ export class Connection {
     this.close();
   }
 
-  /** Writes buffered output; waits for the socket to drain when the kernel buffer is full. */
-  async flush(): Promise<void> {
+  /** Writes buffered output; returns a promise (of the drain) only when the kernel buffer is full. */
+  flush(): Promise<void> | void {
     if (this.out.length === 0 || this.phase === 'closed') {
       this.out.take();
       return;
     }
     const ok = this.socket.write(this.out.take());
-    if (!ok) await this.drained();
+    if (!ok) return this.drained();
   }
 
   /** Flushes when enough output is buffered (called between DataRows). */

@@ -14,7 +14,7 @@ type Extended = Extract<FrontendMessage, { kind: 'parse' | 'bind' | 'describe' |
  * Extended query protocol: Parse, Bind, Describe, Execute, Close, Sync, Flush.
  * https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
  */
-export async function handleExtended(conn: Connection, msg: Extended): Promise<void> {
+export function handleExtended(conn: Connection, msg: Extended): Promise<void> | void {
   const session = conn.session!;
   switch (msg.kind) {
     case 'parse':
@@ -82,12 +82,12 @@ function close(conn: Connection, session: Session, target: 'S' | 'P', name: stri
   be.closeComplete(conn.out);
 }
 
-async function sync(conn: Connection, session: Session): Promise<void> {
+function sync(conn: Connection, session: Session): Promise<void> | void {
   conn.skipToSync = false;
   // Outside a transaction block, Sync ends the implicit transaction and with it every portal.
   if (session.txStatus === 'I') session.closeTransactionPortals();
   be.readyForQuery(conn.out, session.txStatus);
-  await conn.flush();
+  return conn.flush();
 }
 
 function statementNamed(session: Session, name: string) {

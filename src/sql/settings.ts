@@ -45,6 +45,7 @@ export class SessionSettings {
   private readonly txn = new TransactionState();
   private lastReported = new Map<string, string>();
   private zoneCache: { display: string; zone: ResolvedZone } | null = null;
+  private timeoutCache: { raw: string; ms: number } | null = null;
 
   constructor(private readonly ctx: SettingsContext) {}
 
@@ -246,8 +247,11 @@ export class SessionSettings {
     return { timeZone: this.timeZone().iana };
   }
 
+  /** Read at every statement: parsed once per value. */
   statementTimeoutMs(): number {
-    return baseUnits(this.get('statement_timeout'), TIME_MS);
+    const raw = this.get('statement_timeout');
+    if (this.timeoutCache?.raw !== raw) this.timeoutCache = { raw, ms: baseUnits(raw, TIME_MS) };
+    return this.timeoutCache.ms;
   }
 
   lockTimeoutMs(): number {
