@@ -12,6 +12,11 @@
  * assignStrings fills a VARCHAR vector from one UTF-8 buffer in one call
  * (the bindings take one JavaScript string per call): the Parquet writer's
  * formatted log messages.
+ *
+ * encodeTextRows writes a chunk's rows as PostgreSQL DataRow messages in text
+ * format for the common column types (native/text_rows.h); the wire server's
+ * JavaScript encoders (src/pgtypes/fast.ts) remain the reference and handle
+ * every value this one declines.
  */
 #include <node_api.h>
 #include <stdbool.h>
@@ -44,6 +49,11 @@ bool duckdb_execution_is_finished(duckdb_connection con);
 void *duckdb_malloc(size_t size);
 void duckdb_vector_assign_string_element_len(duckdb_vector vector, idx_t index, const char *str, idx_t str_len);
 void duckdb_free(void *ptr);
+idx_t duckdb_data_chunk_get_size(duckdb_data_chunk chunk);
+idx_t duckdb_data_chunk_get_column_count(duckdb_data_chunk chunk);
+duckdb_vector duckdb_data_chunk_get_vector(duckdb_data_chunk chunk, idx_t col_idx);
+void *duckdb_vector_get_data(duckdb_vector vector);
+uint64_t *duckdb_vector_get_validity(duckdb_vector vector);
 
 /* The type tags @duckdb/node-bindings puts on its externals (bindings/src/externals.h). */
 static const napi_type_tag PendingResultTag = {0x257E88ECE8294FECULL, 0xB64963BBBD1DBB41ULL};
@@ -219,6 +229,59 @@ static napi_value assign_strings(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+#include "text_rows.h"
+
+/*
+ * encodeTextRows(chunk, kinds: Int32Array, out: Uint8Array, state: Float64Array): status —
+ * state = [pos, fromRow, toRow, needed]; writes DataRows from state[1] on at out[state[0]], and
+ * leaves the next position and row in state[0] and state[1]. Status: 0 all rows written, 1 the
+ * next row needs state[3] more bytes than are free, 2 the next row holds a value this encoder
+ * declines (the caller encodes that row itself).
+ */
+static napi_value encode_text_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4) {
+    napi_throw_type_error(env, NULL, "encodeTextRows takes (chunk, kinds, out, state)");
+    return NULL;
+  }
+  duckdb_data_chunk chunk = external_data(env, argv[0], &DataChunkTag, "Invalid data chunk argument");
+  if (!chunk) return NULL;
+  size_t nkinds = 0, nout = 0, nstate = 0;
+  void *kinds_data = NULL, *out_data = NULL, *state_data = NULL;
+  if (!typed_array(env, argv[1], napi_int32_array, &kinds_data, &nkinds, "kinds must be an Int32Array") ||
+      !typed_array(env, argv[2], napi_uint8_array, &out_data, &nout, "out must be a Uint8Array") ||
+      !typed_array(env, argv[3], napi_float64_array, &state_data, &nstate, "state must be a Float64Array")) {
+    return NULL;
+  }
+  double *state = state_data;
+  idx_t ncols = duckdb_data_chunk_get_column_count(chunk);
+  idx_t nrows = duckdb_data_chunk_get_size(chunk);
+  if (nstate < 4 || nkinds != ncols || ncols > TEXT_ROWS_MAX_COLUMNS || state[0] < 0 || state[0] > (double)nout ||
+      state[1] < 0 || state[2] > (double)nrows || state[1] > state[2]) {
+    napi_throw_range_error(env, NULL, "encodeTextRows: state, kinds or columns out of range");
+    return NULL;
+  }
+  text_rows_column cols[TEXT_ROWS_MAX_COLUMNS];
+  const int32_t *kinds = kinds_data;
+  for (idx_t c = 0; c < ncols; c++) {
+    duckdb_vector v = duckdb_data_chunk_get_vector(chunk, c);
+    cols[c].kind = kinds[c];
+    cols[c].data = duckdb_vector_get_data(v);
+    cols[c].validity = duckdb_vector_get_validity(v);
+  }
+  size_t pos = (size_t)state[0];
+  idx_t row = (idx_t)state[1];
+  size_t needed = 0;
+  int status = text_rows_encode(cols, ncols, (idx_t)state[2], out_data, nout, &pos, &row, &needed);
+  state[0] = (double)pos;
+  state[1] = (double)row;
+  state[3] = (double)needed;
+  napi_value result;
+  napi_create_int32(env, status, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"executePending", NULL, execute_pending, NULL, NULL, NULL, napi_default, NULL},
@@ -226,6 +289,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"resultError", NULL, result_error, NULL, NULL, NULL, napi_default, NULL},
     {"executionIsFinished", NULL, execution_is_finished, NULL, NULL, NULL, napi_default, NULL},
     {"assignStrings", NULL, assign_strings, NULL, NULL, NULL, napi_default, NULL},
+    {"encodeTextRows", NULL, encode_text_rows, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

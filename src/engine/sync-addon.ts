@@ -15,6 +15,11 @@ export interface SyncAddon {
   executionIsFinished(connection: duckdb.Connection): boolean;
   /** Element rows[k] of a VARCHAR vector ← bytes[ends[k-1], ends[k]) (UTF-8), for k < count: one call for a chunk's strings. */
   assignStrings(vector: duckdb.Vector, rows: Uint32Array, bytes: Uint8Array, ends: Uint32Array, count: number): void;
+  /**
+   * DataRows in text format for columns of `kinds` (native/text_rows.h); state = [pos, fromRow, toRow, needed].
+   * Returns 0 done, 1 the next row needs state[3] free bytes, 2 the next row is declined.
+   */
+  encodeTextRows(chunk: object, kinds: Int32Array, out: Uint8Array, state: Float64Array): number;
 }
 
 function load(): SyncAddon {

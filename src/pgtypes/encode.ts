@@ -16,6 +16,7 @@ import { scalarBinaryBinder } from './binary.js';
 import type { Binder, Bound, EncodeContext } from './bound.js';
 import { fastBinaryEncoder } from './fast-binary.js';
 import { fastTextEncoder } from './fast.js';
+import { nativeRowWriter, nativeTextKinds } from './native-rows.js';
 import { jsonBinder } from './json.js';
 import { innermostElement, pgTypeOf, scalarOid } from './mapping.js';
 import { pgTypeInfo } from './oids.js';
@@ -121,8 +122,17 @@ const DATA_ROW = 0x44; // 'D'
  * before the error propagates, so `w` holds only whole messages.
  */
 export function makeRowWriter(types: DuckDBType[], formats: readonly FormatCode[], ctx: EncodeContext): RowWriter {
+  const codes = resultFormats(formats, types.length);
+  const javascript = javascriptRowWriter(types, codes, ctx);
+  const kinds = nativeTextKinds(types, codes, ctx);
+  if (!kinds) return javascript;
+  const native = nativeRowWriter(kinds, javascript);
+  return (chunk, w, fromRow = 0, toRow = chunk.rowCount) => native(chunk, w, fromRow, toRow);
+}
+
+/** The JavaScript row writer (the reference for the native one, and the only one for other types and binary). */
+export function javascriptRowWriter(types: DuckDBType[], codes: readonly FormatCode[], ctx: EncodeContext): RowWriter {
   const columnCount = types.length;
-  const codes = resultFormats(formats, columnCount);
   const encoders = types.map((t, i) => columnEncoder(t, codes[i], ctx));
   const neverRead = types.map((t) => t.typeId === DuckDBTypeId.SQLNULL);
   const vectors = new Array<DuckDBVector>(columnCount);
