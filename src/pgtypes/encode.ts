@@ -124,11 +124,20 @@ const DATA_ROW = 0x44; // 'D'
 export function makeRowWriter(types: DuckDBType[], formats: readonly FormatCode[], ctx: EncodeContext): RowWriter {
   const codes = resultFormats(formats, types.length);
   const javascript = javascriptRowWriter(types, codes, ctx);
-  const kinds = nativeTextKinds(types, codes, ctx);
-  if (!kinds) return javascript;
-  const native = nativeRowWriter(kinds, javascript);
-  return (chunk, w, fromRow = 0, toRow = chunk.rowCount) => native(chunk, w, fromRow, toRow);
+  // decided at the first call with enough rows: a native call costs more than JavaScript on a row or two
+  let native: ((chunk: DuckDBDataChunk, w: BufferWriter, fromRow: number, toRow: number) => void) | null | undefined;
+  return (chunk, w, fromRow = 0, toRow = chunk.rowCount) => {
+    if (toRow - fromRow < NATIVE_MIN_ROWS) return javascript(chunk, w, fromRow, toRow);
+    if (native === undefined) {
+      const kinds = nativeTextKinds(types, codes, ctx);
+      native = kinds && nativeRowWriter(kinds, javascript);
+    }
+    return native ? native(chunk, w, fromRow, toRow) : javascript(chunk, w, fromRow, toRow);
+  };
 }
+
+/** Fewer rows than this are written by JavaScript (same bytes; cheaper without the native call's set-up). */
+const NATIVE_MIN_ROWS = 8;
 
 /** The JavaScript row writer (the reference for the native one, and the only one for other types and binary). */
 export function javascriptRowWriter(types: DuckDBType[], codes: readonly FormatCode[], ctx: EncodeContext): RowWriter {

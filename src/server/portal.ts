@@ -6,7 +6,7 @@ import type { FieldDescription } from '../wire/backend.js';
 import { PgError } from '../wire/pg-error.js';
 import { SqlState } from '../wire/sqlstate.js';
 import type { BoundKey } from './bound-statement.js';
-import type { PreparedQuery } from './prepare.js';
+import type { ColumnInfo, PreparedQuery } from './prepare.js';
 
 /**
  * A bound statement and, once executed, its position in the result.
@@ -55,17 +55,16 @@ export class Portal {
     }
     const formats = expandFormats(resultFormats, cols.length, 'result formats', 'columns');
     this.resultFormats = formats;
-    this.fields = cols.map((c, i) => {
-      const t = pgTypeOf(c.type);
-      // a numeric whose scale follows a bound value: any scale, as PostgreSQL's unconstrained numeric
-      const typeMod = c.varies ? -1 : t.typmod;
-      return { name: c.name, tableOid: 0, columnNumber: 0, typeOid: t.oid, typeLen: t.typlen, typeMod, format: formats[i] };
-    });
-    this.writeRows = makeRowWriter(
-      cols.map((c) => c.type),
-      formats,
-      ctx,
-    );
+    // a statement executed again and again is described and encoded the same way each time
+    const key = `${ctx.timeZone}\u0000${formats.join('')}`;
+    let shape = query.resultShapes.get(key);
+    if (!shape) {
+      shape = { fields: fieldsOf(cols, formats), writeRows: makeRowWriter(cols.map((c) => c.type), formats, ctx) };
+      if (query.resultShapes.size >= 8) query.resultShapes.clear();
+      query.resultShapes.set(key, shape);
+    }
+    this.fields = shape.fields;
+    this.writeRows = shape.writeRows;
   }
 
   /** The execution's own result types (numeric parameters' scales): rows are encoded with those. */
@@ -114,6 +113,15 @@ export class Portal {
     this.chunk = null;
     this.parked = null;
   }
+}
+
+function fieldsOf(cols: readonly ColumnInfo[], formats: readonly (0 | 1)[]): FieldDescription[] {
+  return cols.map((c, i) => {
+    const t = pgTypeOf(c.type);
+    // a numeric whose scale follows a bound value: any scale, as PostgreSQL's unconstrained numeric
+    const typeMod = c.varies ? -1 : t.typmod;
+    return { name: c.name, tableOid: 0, columnNumber: 0, typeOid: t.oid, typeLen: t.typlen, typeMod, format: formats[i] };
+  });
 }
 
 /** Format codes: none → all text, one → all columns, n → one per column. */

@@ -21,6 +21,8 @@ import { allowedInFailedTransaction, commandColumns } from './session-commands.j
 import { highestParameter, instanceParamRefs, renumberParameters } from '../sql/view-instance-params.js';
 import { clientParamOids, paramLayout, type ParamLayout } from './instance-params.js';
 import { isConstantStatement, type ConstantResult } from './constant-results.js';
+import type { FieldDescription } from '../wire/backend.js';
+import type { RowWriter } from '../pgtypes/encode.js';
 
 /**
  * The query handler's view of a statement, between Parse and Execute: its
@@ -65,6 +67,8 @@ export class PreparedQuery {
   bindOrder: number[] | null = null;
   /** Parameters (DuckDB's numbering) cast to unconstrained numeric: each Execute prepares the text with their values' scales. */
   numericParams: ReadonlySet<number> = new Set();
+  /** RowDescription fields and row writers by time zone and result formats, shared by the portals bound from it. */
+  readonly resultShapes = new Map<string, { fields: FieldDescription[]; writeRows: RowWriter }>();
   /** Reads no relation and calls only pure functions (server/constant-results.ts): its rows can be kept. */
   constant = false;
   /** The rows of a constant statement, kept at its first execution in the generation it was prepared in. */

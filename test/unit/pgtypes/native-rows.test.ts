@@ -71,7 +71,7 @@ describe('native text rows', () => {
 
   it('writes every column of a wide row, and pieces of chunks (maxRows)', async () => {
     const sql = `SELECT ${COLUMNS.map((c, k) => `${c} AS c${k}`).join(', ')} FROM range(${N}) t(i)`;
-    for (const step of [2048, 7, 1]) {
+    for (const step of [2048, 9, 8, 3]) {
       const { native, js } = await both(sql, 'UTC', step);
       expect(native.equals(js), `step ${step}`).toBe(true);
     }
